@@ -1,0 +1,171 @@
+package io.alertrelay;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
+import io.alertrelay.config.LocalSecrets;
+import io.alertrelay.config.RelaySettings;
+import io.alertrelay.db.Database;
+import io.alertrelay.db.EmbeddedPostgres;
+import io.alertrelay.demo.DemoData;
+import io.alertrelay.demo.DemoReceiver;
+import io.alertrelay.http.HttpReplies;
+import io.alertrelay.http.JsonErrorPages;
+import io.alertrelay.intake.FlagIntake;
+import io.alertrelay.intake.FlagStore;
+import io.alertrelay.signing.SecretCipher;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * One running relay: its database (embedded or external), schema, demo data and the Camel Main
+ * application whose routes come from the routes/ folder.
+ */
+public final class RelayApplication implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RelayApplication.class);
+
+    private final Main main;
+    private final HikariDataSource dataSource;
+    private final EmbeddedPostgres embedded;
+    private final RelaySettings settings;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private RelayApplication(Main main, HikariDataSource dataSource, EmbeddedPostgres embedded, RelaySettings settings) {
+        this.main = main;
+        this.dataSource = dataSource;
+        this.embedded = embedded;
+        this.settings = settings;
+    }
+
+    public static RelayApplication start(RelaySettings settings) throws Exception {
+        long begin = System.nanoTime();
+        Path dataDir = settings.dataDir();
+        Files.createDirectories(dataDir);
+        boolean embeddedMode = settings.embeddedDatabase();
+        EmbeddedPostgres embedded = null;
+        HikariDataSource dataSource = null;
+        try {
+            if (embeddedMode) {
+                embedded = EmbeddedPostgres.start(dataDir.resolve("postgres"), settings.getInt("relay.db.embedded-port", 0));
+                settings.set("relay.db.url", embedded.jdbcUrl());
+                settings.set("relay.db.user", EmbeddedPostgres.USER);
+                LocalSecrets.fillIn(settings, dataDir);
+            }
+            defaultTo(settings, "relay.demo-data", String.valueOf(embeddedMode));
+            defaultTo(settings, "relay.delivery.allow-private-targets", String.valueOf(embeddedMode));
+            defaultTo(settings, "relay.routes.reload", String.valueOf(embeddedMode));
+            String masterKey = settings.find("relay.secrets.master-key").orElseThrow(() -> new IllegalStateException(
+                    "RELAY_MASTER_KEY is required with an external database (base64 of 32 random bytes, e.g. `openssl rand -base64 32`)"));
+            SecretCipher cipher = new SecretCipher(masterKey);
+
+            dataSource = Database.pool(settings.find("relay.db.url").orElseThrow(),
+                    settings.find("relay.db.user").orElse(null), settings.find("relay.db.password").orElse(null),
+                    settings.getInt("relay.db.pool-size", 20));
+            Database.migrate(dataSource);
+
+            int port = settings.getInt("relay.http.port", 8080);
+            if (settings.getBoolean("relay.demo-data", false)) {
+                DemoData.load(dataSource, cipher, "http://127.0.0.1:" + port);
+            }
+
+            Main main = new Main();
+            main.setPropertyPlaceholderLocations(settings.configLocation());
+            main.setOverrideProperties(settings.relayProperties());
+            main.configure().withRoutesIncludePattern(routesPattern(settings));
+            configureReload(main, settings);
+            bindBeans(main, settings, dataSource, cipher);
+            main.start();
+            CamelContext camel = main.getCamelContext();
+            JsonErrorPages.install(camel);
+            RelayApplication app = new RelayApplication(main, dataSource, embedded, settings);
+            LOG.info("Alert Relay ready on http://localhost:{} ({} database, started in {} ms)", port,
+                    embeddedMode ? "embedded" : "external", (System.nanoTime() - begin) / 1_000_000);
+            return app;
+        } catch (Exception | Error e) {
+            if (dataSource != null) {
+                dataSource.close();
+            }
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw e;
+        }
+    }
+
+    private static void bindBeans(Main main, RelaySettings settings, HikariDataSource dataSource, SecretCipher cipher) {
+        ObjectMapper json = new ObjectMapper();
+        long maxBody = settings.getInt("relay.http.max-body-bytes", 1_048_576);
+        main.bind("relayDataSource", dataSource);
+        main.bind("relayJson", json);
+        main.bind("secretCipher", cipher);
+        main.bind("httpReplies", new HttpReplies(json));
+        main.bind("flagIntake", new FlagIntake(new FlagStore(dataSource), json, maxBody));
+        main.bind("demoReceiver", new DemoReceiver(dataSource, cipher, json));
+    }
+
+    private static String routesPattern(RelaySettings settings) {
+        Path dir = Path.of(settings.get("relay.routes-dir", "routes")).toAbsolutePath().normalize();
+        if (Files.isDirectory(dir)) {
+            return "file:" + dir + "/*.camel.yaml";
+        }
+        LOG.warn("No routes directory at {}: using the routes shipped in the jar", dir);
+        settings.set("relay.routes.reload", "false");
+        return "classpath:routes/*.camel.yaml";
+    }
+
+    private static void configureReload(Main main, RelaySettings settings) {
+        if (!settings.getBoolean("relay.routes.reload", false)) {
+            return;
+        }
+        Path dir = Path.of(settings.get("relay.routes-dir", "routes")).toAbsolutePath().normalize();
+        main.configure().setRoutesReloadEnabled(true);
+        main.configure().setRoutesReloadDirectory(dir.toString());
+        main.configure().setRoutesReloadPattern("*.camel.yaml");
+        main.configure().setRoutesReloadRemoveAllRoutes(false);
+    }
+
+    private static void defaultTo(RelaySettings settings, String key, String value) {
+        if (settings.find(key).isEmpty()) {
+            settings.set(key, value);
+        }
+    }
+
+    public CamelContext camel() {
+        return main.getCamelContext();
+    }
+
+    public HikariDataSource dataSource() {
+        return dataSource;
+    }
+
+    public RelaySettings settings() {
+        return settings;
+    }
+
+    public void awaitShutdown() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (stopped.getCount() == 0) {
+            return;
+        }
+        try {
+            main.stop();
+        } catch (Exception e) {
+            LOG.warn("Camel did not stop cleanly: {}", e.getMessage());
+        }
+        dataSource.close();
+        if (embedded != null) {
+            embedded.close();
+        }
+        stopped.countDown();
+    }
+}

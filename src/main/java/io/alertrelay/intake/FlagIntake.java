@@ -1,0 +1,257 @@
+package io.alertrelay.intake;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.alertrelay.http.ApiProblem;
+import org.apache.camel.Exchange;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The steps of flag intake the route calls: parse and validate the request, resolve the code,
+ * record flag + outbox in one transaction, and describe a flag.
+ */
+public final class FlagIntake {
+
+    public static final String REQUEST = "flagRequest";
+    public static final String CODE = "codeDetails";
+    public static final String CATEGORY = "category";
+    public static final String SEVERITY = "severity";
+    public static final String AGENCIES = "agencies";
+    public static final String RECORDED = "recordedDeliveries";
+    public static final String CORRELATION_ID = "correlationId";
+
+    private static final Pattern CORRELATION = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+    private static final int MAX_CODE = 128;
+    private static final int MAX_NOTE = 2000;
+    private static final int MAX_REPORTER = 200;
+    private static final int MAX_KEY = 200;
+
+    private final FlagStore store;
+    private final ObjectMapper json;
+    private final long maxBodyBytes;
+
+    public FlagIntake(FlagStore store, ObjectMapper json, long maxBodyBytes) {
+        this.store = store;
+        this.json = json;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** Checks content type, size and fields; leaves a {@link FlagRequest} in the exchange. */
+    public void parse(Exchange exchange) throws JsonProcessingException {
+        var in = exchange.getMessage();
+        exchange.setProperty(CORRELATION_ID, correlationId(in.getHeader("X-Correlation-Id", String.class)));
+        requireJson(in.getHeader(Exchange.CONTENT_TYPE, String.class));
+        byte[] body = in.getBody(byte[].class);
+        if (body != null && body.length > maxBodyBytes) {
+            throw new ApiProblem(413, "request body too large",
+                    List.of("the limit is " + maxBodyBytes + " bytes, got " + body.length));
+        }
+        if (body == null || body.length == 0) {
+            throw ApiProblem.badRequest("request body is empty", "expected a JSON object with reason and severity");
+        }
+        JsonNode node = json.readTree(new String(body, StandardCharsets.UTF_8));
+        if (node == null || !node.isObject()) {
+            throw ApiProblem.badRequest("request body must be a JSON object", "expected {\"reason\",\"severity\"}");
+        }
+        String code = in.getHeader("code", String.class);
+        if (code == null || code.isBlank() || code.length() > MAX_CODE) {
+            throw ApiProblem.notFound("unknown product code", "code: not in the catalogue");
+        }
+        List<String> problems = new ArrayList<>();
+        Optional<Reason> reason = enumField(node, "reason", Reason::parse, Reason.allowed(), problems);
+        Optional<Severity> severity = enumField(node, "severity", Severity::parse, Severity.allowed(), problems);
+        Optional<String> note = textField(node, "note", MAX_NOTE, problems);
+        Optional<String> reportedBy = textField(node, "reportedBy", MAX_REPORTER, problems);
+        Optional<String> key = Optional.ofNullable(in.getHeader("Idempotency-Key", String.class))
+                .map(String::trim).filter(k -> !k.isEmpty());
+        if (key.isPresent() && key.get().length() > MAX_KEY) {
+            problems.add("Idempotency-Key: at most " + MAX_KEY + " characters");
+        }
+        if (!problems.isEmpty()) {
+            throw new ApiProblem(400, "invalid flag request", problems);
+        }
+        FlagRequest request = new FlagRequest(code, reason.orElseThrow(), severity.orElseThrow(), note, reportedBy, key);
+        exchange.setProperty(REQUEST, request);
+        exchange.setProperty(SEVERITY, request.severity().wire());
+    }
+
+    /** Finds the code in the catalogue (404 if unknown) and exposes its category to the router. */
+    public void resolveCode(Exchange exchange) throws SQLException {
+        FlagRequest request = exchange.getProperty(REQUEST, FlagRequest.class);
+        CodeDetails code = store.findCode(request.code())
+                .orElseThrow(() -> ApiProblem.notFound("unknown product code", "code: '" + request.code()
+                        + "' is not in the catalogue"));
+        exchange.setProperty(CODE, code);
+        exchange.setProperty(CATEGORY, code.category());
+    }
+
+    /**
+     * Records the flag, the code's status and one outbox row per chosen agency in one transaction;
+     * the body becomes the 202 answer. A repeated Idempotency-Key answers as the first time did.
+     */
+    public void record(Exchange exchange) throws SQLException {
+        FlagRequest request = exchange.getProperty(REQUEST, FlagRequest.class);
+        CodeDetails code = exchange.getProperty(CODE, CodeDetails.class);
+        List<String> chosen = agencies(exchange.getProperty(AGENCIES));
+        String correlationId = exchange.getProperty(CORRELATION_ID, String.class);
+        UUID flagId = UUID.randomUUID();
+        OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+        String payload = payload(flagId, code, request, at, correlationId);
+        Optional<FlagStore.Recorded> recorded = store.record(flagId, code, request, correlationId, at, payload, chosen);
+        if (recorded.isEmpty()) {
+            exchange.getMessage().setBody(repeatAnswer(request));
+            return;
+        }
+        exchange.setProperty(RECORDED, recorded.get().deliveryIds());
+        exchange.getMessage().setBody(answer(recorded.get().flagId(), code.code(), code.category(),
+                recorded.get().agencies(), chosen));
+    }
+
+    /** The flag with each delivery's status, for GET /api/flags/{flagId}. */
+    public void show(Exchange exchange) throws SQLException {
+        String id = exchange.getMessage().getHeader("flagId", String.class);
+        UUID flagId;
+        try {
+            flagId = UUID.fromString(id);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw ApiProblem.notFound("unknown flag", "flagId: '" + id + "' is not a flag id");
+        }
+        exchange.getMessage().setBody(store.findFlag(flagId)
+                .orElseThrow(() -> ApiProblem.notFound("unknown flag", "flagId: no flag " + flagId)));
+    }
+
+    private Map<String, Object> repeatAnswer(FlagRequest request) throws SQLException {
+        String key = request.idempotencyKey().orElseThrow();
+        FlagStore.Earlier earlier = store.findByIdempotencyKey(key)
+                .orElseThrow(() -> new IllegalStateException("idempotency key conflict without a stored flag"));
+        if (!earlier.fingerprint().equals(request.fingerprint())) {
+            throw new ApiProblem(422, "Idempotency-Key already used for a different flag",
+                    List.of("Idempotency-Key: '" + key + "' was first used for " + earlier.fingerprint()));
+        }
+        List<String> agencies = new ArrayList<>();
+        Object deliveries = store.findFlag(earlier.flagId()).map(f -> f.get("deliveries")).orElse(List.of());
+        for (Object d : (List<?>) deliveries) {
+            agencies.add(String.valueOf(((Map<?, ?>) d).get("agency")));
+        }
+        return answer(earlier.flagId(), earlier.code(), earlier.category(), agencies, agencies);
+    }
+
+    private static Map<String, Object> answer(UUID flagId, String code, String category, List<String> agencies,
+                                              List<String> chosen) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("flagId", flagId.toString());
+        body.put("code", code);
+        body.put("category", category);
+        body.put("agencies", agencies);
+        body.put("status", "accepted");
+        if (agencies.isEmpty()) {
+            body.put("message", "no agency is configured for category '" + category
+                    + "': the flag is recorded without deliveries");
+        } else if (agencies.size() < chosen.size()) {
+            List<String> unknown = chosen.stream().filter(a -> !agencies.contains(a)).toList();
+            body.put("message", "routing named unknown agencies " + unknown + "; they were skipped");
+        }
+        return body;
+    }
+
+    /** The code.flagged event, built once at intake and stored with each outbox row. */
+    private String payload(UUID flagId, CodeDetails code, FlagRequest request, OffsetDateTime at, String correlationId) {
+        ObjectNode root = json.createObjectNode();
+        root.put("type", "code.flagged");
+        root.put("timestamp", at.toInstant().toString());
+        ObjectNode data = root.putObject("data");
+        data.put("flagId", flagId.toString());
+        data.put("code", code.code());
+        data.put("category", code.category());
+        data.put("severity", request.severity().wire());
+        data.put("reason", request.reason().wire());
+        request.note().ifPresent(n -> data.put("note", n));
+        request.reportedBy().ifPresent(r -> data.put("reportedBy", r));
+        data.put("flaggedAt", at.toInstant().toString());
+        data.put("correlationId", correlationId);
+        ObjectNode product = data.putObject("product");
+        product.put("id", code.productId());
+        product.put("name", code.productName());
+        code.registrationNumber().ifPresent(r -> product.put("registrationNumber", r));
+        product.put("batch", code.batchNumber());
+        code.expiresOn().ifPresent(e -> product.put("expiresOn", e));
+        ObjectNode manufacturer = data.putObject("manufacturer");
+        manufacturer.put("id", code.manufacturerId());
+        manufacturer.put("name", code.manufacturerName());
+        code.manufacturerCountry().ifPresent(c -> manufacturer.put("country", c));
+        return root.toString();
+    }
+
+    static List<String> agencies(Object chosen) {
+        if (chosen == null) {
+            return List.of();
+        }
+        if (chosen instanceof List<?> list) {
+            return list.stream().map(String::valueOf).map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
+        }
+        return Arrays.stream(chosen.toString().split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .distinct().toList();
+    }
+
+    private static void requireJson(String contentType) {
+        String type = contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase();
+        if (!type.equals("application/json") && !(type.startsWith("application/") && type.endsWith("+json"))) {
+            throw new ApiProblem(415, "unsupported content type",
+                    List.of("Content-Type: expected application/json, got "
+                            + (contentType == null ? "none" : "'" + contentType + "'")));
+        }
+    }
+
+    private static String correlationId(String offered) {
+        return offered != null && CORRELATION.matcher(offered).matches() ? offered : UUID.randomUUID().toString();
+    }
+
+    private static <E> Optional<E> enumField(JsonNode node, String field, java.util.function.Function<String, Optional<E>> parse,
+                                             String allowed, List<String> problems) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            problems.add(field + ": is required (one of " + allowed + ")");
+            return Optional.empty();
+        }
+        if (!value.isTextual()) {
+            problems.add(field + ": must be a string, one of " + allowed);
+            return Optional.empty();
+        }
+        Optional<E> parsed = parse.apply(value.asText());
+        if (parsed.isEmpty()) {
+            problems.add(field + ": '" + value.asText() + "' is not one of " + allowed);
+        }
+        return parsed;
+    }
+
+    private static Optional<String> textField(JsonNode node, String field, int max, List<String> problems) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isTextual()) {
+            problems.add(field + ": must be a string");
+            return Optional.empty();
+        }
+        if (value.asText().length() > max) {
+            problems.add(field + ": at most " + max + " characters");
+            return Optional.empty();
+        }
+        return Optional.of(value.asText());
+    }
+}

@@ -1,0 +1,1 @@
+SELECT secret_enc FROM agencies WHERE name = ?
