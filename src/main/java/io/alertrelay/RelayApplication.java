@@ -71,7 +71,7 @@ public final class RelayApplication implements AutoCloseable {
 
             int port = settings.getInt("relay.http.port", 8080);
             if (settings.getBoolean("relay.demo-data", false)) {
-                DemoData.load(dataSource, cipher, "http://127.0.0.1:" + port);
+                DemoData.load(dataSource, cipher, settings.get("relay.demo.receiver-url", "http://127.0.0.1:" + port));
             }
 
             Main main = new Main();

@@ -42,6 +42,7 @@ public final class RelaySettings {
         m.put("RELAY_DEMO_DATA", "relay.demo-data");
         m.put("RELAY_ROUTES_DIR", "relay.routes-dir");
         m.put("RELAY_LOG_FORMAT", "relay.log.format");
+        m.put("RELAY_DEMO_RECEIVER_URL", "relay.demo.receiver-url");
         return Map.copyOf(m);
     }
 

@@ -239,8 +239,15 @@ public final class EmbeddedPostgres implements AutoCloseable {
         return "17-" + url.openConnection().getContentLengthLong();
     }
 
-    /** How server processes are launched: directly, or as an unprivileged user when we are root. */
+    /**
+     * How server processes are launched: directly when we are not root; as root, through
+     * {@code runuser} as an unprivileged user who owns the data directory, or, when that user cannot
+     * reach the directory (say under /root), in a user namespace where root appears unprivileged.
+     */
     static final class ProcessLauncher {
+        private static final List<String> USER_NAMESPACE =
+                List.of("unshare", "--user", "--map-user=65534", "--map-group=65534", "--");
+
         private final List<String> prefix;
         private final String owner;
 
@@ -254,24 +261,28 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 return new ProcessLauncher(List.of(), null);
             }
             String user = userExists("postgres") ? "postgres" : "nobody";
-            return new ProcessLauncher(List.of("runuser", "-u", user, "--"), user);
+            boolean clusterOwnedByRoot = Files.exists(dataDir.resolve("PG_VERSION"))
+                    && Integer.valueOf(0).equals(Files.getAttribute(dataDir, "unix:uid"));
+            if (!clusterOwnedByRoot && canReach(user, nearestExisting(dataDir))) {
+                return new ProcessLauncher(List.of("runuser", "-u", user, "--"), user);
+            }
+            if (succeeds(java.util.stream.Stream.concat(USER_NAMESPACE.stream(), java.util.stream.Stream.of("true")).toList())) {
+                LOG.info("Running the embedded PostgreSQL in a user namespace ({} cannot reach {})", user, dataDir);
+                return new ProcessLauncher(USER_NAMESPACE, null);
+            }
+            throw new IOException("Running as root, the embedded PostgreSQL must run as user '" + user
+                    + "', who cannot reach " + dataDir + ", and user namespaces are not available. Set"
+                    + " RELAY_DATA_DIR to a directory that user can reach (for example /var/lib/alert-relay),"
+                    + " or run as a non-root user.");
         }
 
-        /** Gives the data directory to the server user and checks that user can reach it. */
+        /** Gives the data directory to the server user (when there is one). */
         void prepare(Path dataDir) throws IOException {
-            if (owner == null) {
-                Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
-                return;
+            if (owner != null) {
+                exec(List.of("chown", "-R", owner + ":", dataDir.toString()));
             }
-            exec(List.of("chown", "-R", owner + ":", dataDir.toString()));
             Files.setPosixFilePermissions(dataDir, Set.of(PosixFilePermission.OWNER_READ,
                     PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
-            Process probe = start(List.of("test", "-w", dataDir.toString()));
-            if (waitFor(probe, 10) != 0) {
-                throw new IOException("Running as root, the embedded PostgreSQL runs as user '" + owner
-                        + "', who cannot reach " + dataDir + ". Set RELAY_DATA_DIR to a directory outside"
-                        + " /root (for example /var/lib/alert-relay) or run as a non-root user.");
-            }
         }
 
         Process start(List<String> command) throws IOException {
@@ -281,6 +292,28 @@ public final class EmbeddedPostgres implements AutoCloseable {
             builder.environment().put("LC_ALL", "C");
             builder.directory(Path.of("/").toFile());
             return builder.start();
+        }
+
+        private static Path nearestExisting(Path dir) {
+            Path p = dir;
+            while (p != null && !Files.exists(p)) {
+                p = p.getParent();
+            }
+            return p == null ? Path.of("/") : p;
+        }
+
+        private static boolean canReach(String user, Path dir) {
+            return succeeds(List.of("runuser", "-u", user, "--", "test", "-x", dir.toString()));
+        }
+
+        private static boolean succeeds(List<String> command) {
+            try {
+                Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                return waitFor(p, 10) == 0;
+            } catch (IOException e) {
+                return false;
+            }
         }
 
         private static void exec(List<String> command) throws IOException {
@@ -293,8 +326,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
         private static boolean isRoot() {
             try {
-                Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-                return Integer.valueOf(0).equals(uid);
+                return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
             } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
                 return "root".equals(System.getProperty("user.name"));
             }

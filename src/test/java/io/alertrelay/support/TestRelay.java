@@ -1,0 +1,172 @@
+package io.alertrelay.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.alertrelay.RelayApplication;
+import io.alertrelay.config.RelaySettings;
+import io.alertrelay.db.EmbeddedPostgres;
+import io.alertrelay.signing.SecretCipher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A relay started in-process exactly as {@code main} starts it, on the shared test database,
+ * with the real routes/ folder, demo data and a free port. {@link #shared()} is started once per run.
+ */
+public final class TestRelay implements AutoCloseable {
+
+    public static final String MASTER_KEY = SecretCipher.newMasterKey();
+    private static TestRelay shared;
+
+    private final RelayApplication app;
+    private final int port;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ObjectMapper json = new ObjectMapper();
+
+    private TestRelay(RelayApplication app, int port) {
+        this.app = app;
+        this.port = port;
+    }
+
+    public static synchronized TestRelay shared() {
+        if (shared == null) {
+            shared = start(Map.of());
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+        }
+        return shared;
+    }
+
+    /** A separate relay on the shared database; overrides win over the test defaults. */
+    public static TestRelay start(Map<String, String> overrides) {
+        int port = freePort();
+        Map<String, String> props = new HashMap<>();
+        props.put("relay.db.url", TestDatabase.jdbcUrl());
+        props.put("relay.db.user", EmbeddedPostgres.USER);
+        props.put("relay.http.port", String.valueOf(port));
+        props.put("relay.demo-data", "true");
+        props.put("relay.secrets.master-key", MASTER_KEY);
+        props.put("relay.auth.jwt-secret", "test-jwt-secret-that-is-at-least-32-bytes-long");
+        props.put("relay.delivery.allow-private-targets", "true");
+        props.put("relay.routes.reload", "false");
+        props.put("relay.data-dir", tempDir().toString());
+        props.putAll(overrides);
+        try {
+            RelaySettings settings = RelaySettings.load(Map.of(), new java.util.Properties(), props);
+            return new TestRelay(RelayApplication.start(settings), port);
+        } catch (Exception e) {
+            throw new IllegalStateException("relay did not start", e);
+        }
+    }
+
+    public RelayApplication app() {
+        return app;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public HttpResponse<String> post(String path, String contentType, String body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b.build());
+    }
+
+    public HttpResponse<String> postJson(String path, String body, String... headers) {
+        return post(path, "application/json", body, headers);
+    }
+
+    public HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30)).GET().build());
+    }
+
+    public HttpResponse<String> send(HttpRequest request) {
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public JsonNode json(HttpResponse<String> response) {
+        try {
+            return json.readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + response.body(), e);
+        }
+    }
+
+    /** A single value from the test database. */
+    public Object queryValue(String sql, Object... params) {
+        try (Connection c = app.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getObject(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public int update(String sql, Object... params) {
+        try (Connection c = app.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        app.close();
+    }
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Path tempDir() {
+        try {
+            // world-traversable: as root, the embedded PostgreSQL runs as an unprivileged user
+            return Files.createTempDirectory(Path.of("/tmp"), "alert-relay-test",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
