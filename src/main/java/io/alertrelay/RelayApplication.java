@@ -12,7 +12,15 @@ import io.alertrelay.http.HttpReplies;
 import io.alertrelay.http.JsonErrorPages;
 import io.alertrelay.intake.FlagIntake;
 import io.alertrelay.intake.FlagStore;
+import io.alertrelay.delivery.AgencyCircuitBreakers;
+import io.alertrelay.delivery.DeliveryStore;
+import io.alertrelay.delivery.DeliveryWork;
+import io.alertrelay.delivery.OperationalEvents;
+import io.alertrelay.delivery.RetrySchedule;
+import io.alertrelay.quota.AgencyQuota;
 import io.alertrelay.signing.SecretCipher;
+import io.alertrelay.signing.StandardWebhookSigner;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
@@ -20,6 +28,11 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -107,6 +120,52 @@ public final class RelayApplication implements AutoCloseable {
         main.bind("httpReplies", new HttpReplies(json));
         main.bind("flagIntake", new FlagIntake(new FlagStore(dataSource), json, maxBody));
         main.bind("demoReceiver", new DemoReceiver(dataSource, cipher, json));
+
+        ZoneId zone = ZoneId.of(settings.get("relay.schedule.zone", "Africa/Lagos"));
+        AgencyQuota quota = new AgencyQuota(dataSource, zone);
+        OperationalEvents events = new OperationalEvents(dataSource, json);
+        AgencyCircuitBreakers breakers = new AgencyCircuitBreakers(
+                Float.parseFloat(settings.get("relay.delivery.breaker.failure-rate", "70")),
+                settings.getInt("relay.delivery.breaker.minimum-calls", 10),
+                settings.getInt("relay.delivery.breaker.window", 20),
+                Duration.parse(settings.get("relay.delivery.breaker.wait-open", "PT30S")),
+                settings.getInt("relay.delivery.breaker.half-open-calls", 2),
+                (agency, transition) -> events.record(
+                        transition.getToState() == CircuitBreaker.State.OPEN ? OperationalEvents.CIRCUIT_OPENED
+                                : OperationalEvents.CIRCUIT_RECOVERED,
+                        Optional.empty(), Optional.empty(), Map.of("agency", agency, "transition", transition.name())));
+        String instanceId = instanceId();
+        DeliveryStore deliveries = new DeliveryStore(dataSource, instanceId,
+                Duration.ofSeconds(settings.getInt("relay.delivery.lease-seconds", 300)));
+        DeliveryWork.Settings work = new DeliveryWork.Settings(
+                settings.getInt("relay.delivery.poll-batch", 200),
+                Duration.ofMillis(settings.getInt("relay.delivery.handoff-grace-ms", 5000)),
+                Duration.parse(settings.get("relay.delivery.retry-after-max", "PT1H")),
+                settings.getInt("relay.delivery.max-attempts", 50),
+                settings.get("relay.delivery.case-number-field", "caseNumber"),
+                "AlertRelay/" + version());
+        main.bind("agencyQuota", quota);
+        main.bind("agencyCircuitBreakers", breakers);
+        main.bind("operationalEvents", events);
+        main.bind("deliveryWork", new DeliveryWork(deliveries, quota, breakers, new StandardWebhookSigner(), cipher,
+                events, new RetrySchedule(settings.get("relay.delivery.retry-schedule", "PT1M,PT5M,PT30M,PT2H,PT5H,PT10H"),
+                Double.parseDouble(settings.get("relay.delivery.retry-jitter", "0.2"))), json, work));
+    }
+
+    /** Identifies this instance's leases: host, process and a random suffix. */
+    private static String instanceId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "unknown-host";
+        }
+        return host + "/" + ProcessHandle.current().pid() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static String version() {
+        String v = RelayApplication.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 
     private static String routesPattern(RelaySettings settings) {

@@ -1,0 +1,137 @@
+package io.alertrelay.delivery;
+
+import io.alertrelay.db.SqlStatements;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The outbox as the delivery workers see it: leases, attempts and their log, reschedules. */
+public final class DeliveryStore {
+
+    private static final String CLAIM_DUE = SqlStatements.load("delivery-claim-due");
+    private static final String CLAIM_ONE = SqlStatements.load("delivery-claim-one");
+    private static final String RECORD_ATTEMPT = SqlStatements.load("delivery-record-attempt");
+    private static final String RESCHEDULE = SqlStatements.load("delivery-reschedule");
+    private static final String FINISH = SqlStatements.load("delivery-finish");
+    private static final String DISABLE_WEBHOOK = SqlStatements.load("agency-disable-webhook");
+
+    private final DataSource dataSource;
+    private final String instanceId;
+    private final Duration lease;
+
+    public DeliveryStore(DataSource dataSource, String instanceId, Duration lease) {
+        this.dataSource = dataSource;
+        this.instanceId = instanceId;
+        this.lease = lease;
+    }
+
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /** Claims up to {@code limit} due deliveries (handed-off ones only after {@code grace}). */
+    public List<ClaimedDelivery> claimDue(int limit, Duration grace) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(CLAIM_DUE)) {
+            ps.setDouble(1, grace.toMillis() / 1000.0);
+            ps.setInt(2, limit);
+            ps.setString(3, instanceId);
+            ps.setLong(4, lease.toSeconds());
+            return read(ps);
+        }
+    }
+
+    public Optional<ClaimedDelivery> claim(UUID id) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(CLAIM_ONE)) {
+            ps.setString(1, instanceId);
+            ps.setLong(2, lease.toSeconds());
+            ps.setString(3, id.toString());
+            return read(ps).stream().findFirst();
+        }
+    }
+
+    /** Logs one attempt and sets the delivery's state; {@code status} ends the lease unless pending. */
+    public void recordAttempt(UUID id, String status, String outcome, Integer httpStatus, Optional<String> error,
+                              Optional<String> caseNumber, long durationMs) throws SQLException {
+        boolean delivered = "delivered".equals(status);
+        boolean endsLease = !"pending".equals(status);
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(RECORD_ATTEMPT)) {
+            int i = 1;
+            ps.setString(i++, status);
+            setInt(ps, i++, httpStatus);
+            ps.setString(i++, error.orElse(null));
+            ps.setString(i++, caseNumber.orElse(null));
+            ps.setBoolean(i++, delivered);
+            ps.setBoolean(i++, endsLease);
+            ps.setBoolean(i++, endsLease);
+            ps.setString(i++, id.toString());
+            ps.setString(i++, instanceId);
+            ps.setString(i++, outcome);
+            setInt(ps, i++, httpStatus);
+            ps.setInt(i++, (int) Math.min(Integer.MAX_VALUE, durationMs));
+            ps.setString(i, error.orElse(null));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Back to pending at now + delay, releasing the lease; {@code round} adds to the durable round count. */
+    public void reschedule(UUID id, Duration delay, int round) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(RESCHEDULE)) {
+            ps.setDouble(1, delay.toMillis() / 1000.0);
+            ps.setInt(2, round);
+            ps.setString(3, id.toString());
+            ps.setString(4, instanceId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Ends the lease with a final or waiting status: failed (dead letter) or throttled (deferred). */
+    public void finish(UUID id, String status, Optional<String> error) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FINISH)) {
+            ps.setString(1, status);
+            ps.setString(2, error.orElse(null));
+            ps.setString(3, id.toString());
+            ps.setString(4, instanceId);
+            ps.executeUpdate();
+        }
+    }
+
+    public void disableWebhook(long agencyId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(DISABLE_WEBHOOK)) {
+            ps.setLong(1, agencyId);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void setInt(PreparedStatement ps, int index, Integer value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.INTEGER);
+        } else {
+            ps.setInt(index, value);
+        }
+    }
+
+    private static List<ClaimedDelivery> read(PreparedStatement ps) throws SQLException {
+        List<ClaimedDelivery> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new ClaimedDelivery(rs.getObject("id", UUID.class),
+                        Optional.ofNullable(rs.getObject("flag_id", UUID.class)), rs.getLong("agency_id"),
+                        rs.getString("agency"), rs.getString("webhook_url"),
+                        Optional.ofNullable(rs.getString("secret_enc")), rs.getString("custom_headers"),
+                        Optional.ofNullable(rs.getString("case_number_field")), rs.getString("event_type"),
+                        rs.getString("payload"), rs.getInt("severity_rank"), rs.getInt("attempts"),
+                        rs.getInt("retry_round"), rs.getString("correlation_id")));
+            }
+        }
+        return out;
+    }
+}

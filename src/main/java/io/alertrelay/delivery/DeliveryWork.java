@@ -1,0 +1,328 @@
+package io.alertrelay.delivery;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.alertrelay.quota.AgencyQuota;
+import io.alertrelay.signing.SecretCipher;
+import io.alertrelay.signing.StandardWebhookSigner;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The delivery stage's steps, called from routes/delivery.camel.yaml: claim, admit (breaker + quota),
+ * sign and prepare the request, record and classify the attempt, and the reactions to failure.
+ */
+public final class DeliveryWork {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryWork.class);
+    public static final String DELIVERY = "delivery";
+    public static final String AGENCY = "agency";
+    public static final String ADMITTED = "admitted";
+    private static final String STARTED = "attemptStartedNanos";
+    private static final String PERMISSION = "breakerPermission";
+    private static final String ATTEMPTS_THIS_CLAIM = "attemptsThisClaim";
+    private static final int MAX_RESPONSE_CHARS = 64 * 1024;
+    private static final int MAX_ERROR_CHARS = 500;
+
+    private final DeliveryStore store;
+    private final AgencyQuota quota;
+    private final AgencyCircuitBreakers breakers;
+    private final StandardWebhookSigner signer;
+    private final SecretCipher cipher;
+    private final OperationalEvents events;
+    private final RetrySchedule schedule;
+    private final ObjectMapper json;
+    private final Settings settings;
+    private final Map<String, String> secretCache = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, String>> headerCache = new ConcurrentHashMap<>();
+
+    /** Tunables of the delivery stage. */
+    public record Settings(int pollBatch, Duration handoffGrace, Duration retryAfterMax, int maxAttempts,
+                           String defaultCaseNumberField, String userAgent) {
+    }
+
+    public DeliveryWork(DeliveryStore store, AgencyQuota quota, AgencyCircuitBreakers breakers,
+                        StandardWebhookSigner signer, SecretCipher cipher, OperationalEvents events,
+                        RetrySchedule schedule, ObjectMapper json, Settings settings) {
+        this.store = store;
+        this.quota = quota;
+        this.breakers = breakers;
+        this.signer = signer;
+        this.cipher = cipher;
+        this.events = events;
+        this.schedule = schedule;
+        this.json = json;
+        this.settings = settings;
+    }
+
+    // ------------------------------------------------------------------ claim
+
+    /** A handed-off delivery id becomes the claimed delivery, or null if another worker has it. */
+    public ClaimedDelivery claimHandedOff(Object id) throws SQLException {
+        UUID uuid = id instanceof UUID u ? u : UUID.fromString(String.valueOf(id));
+        return store.claim(uuid).orElse(null);
+    }
+
+    /** The poller's batch: due deliveries, leased to this instance. */
+    public List<ClaimedDelivery> claimDue() throws SQLException {
+        return store.claimDue(settings.pollBatch(), settings.handoffGrace());
+    }
+
+    // ------------------------------------------------------------------ admit
+
+    /**
+     * Lets a claimed delivery through when its agency's breaker is not open and its quota has room.
+     * Otherwise it waits: for the breaker without using an attempt, for the quota as `throttled`.
+     */
+    public void admit(Exchange exchange) throws SQLException {
+        ClaimedDelivery d = exchange.getMessage().getBody(ClaimedDelivery.class);
+        exchange.setProperty(DELIVERY, d);
+        exchange.setProperty(AGENCY, d.agency());
+        exchange.setProperty("correlationId", d.correlationId());
+        exchange.setProperty(ADMITTED, false);
+        if (breakers.isOpen(d.agency())) {
+            store.reschedule(d.id(), breakers.waitOpen(), 0);
+            return;
+        }
+        if (!quota.tryReserve(d.agencyId())) {
+            var until = quota.markThrottled(d.agencyId());
+            store.finish(d.id(), "throttled", Optional.of("quota reached; deferred until " + until));
+            LOG.info("Agency {} quota reached: delivery {} deferred until {}", d.agency(), d.id(), until);
+            return;
+        }
+        exchange.setProperty(ADMITTED, true);
+    }
+
+    // ------------------------------------------------------------------ attempt
+
+    /**
+     * Starts one attempt: takes a breaker permission (a breaker that opened meanwhile defers the
+     * delivery), signs the body with a fresh timestamp and sets the request headers.
+     */
+    public void prepareAttempt(Exchange exchange) {
+        ClaimedDelivery d = exchange.getProperty(DELIVERY, ClaimedDelivery.class);
+        exchange.removeProperty(Exchange.EXCEPTION_CAUGHT);
+        CircuitBreaker breaker = breakers.forAgency(d.agency());
+        if (!breaker.tryAcquirePermission()) {
+            throw new DeliveryFailure.Deferred("circuit breaker open for " + d.agency(), breakers.waitOpen(), false);
+        }
+        exchange.setProperty(PERMISSION, breaker);
+        Message m = exchange.getMessage();
+        m.removeHeaders("*");
+        long timestamp = Instant.now().getEpochSecond();
+        String messageId = d.id().toString();
+        customHeaders(d.customHeadersJson()).forEach(m::setHeader);
+        m.setHeader(StandardWebhookSigner.ID, messageId);
+        m.setHeader(StandardWebhookSigner.TIMESTAMP, String.valueOf(timestamp));
+        m.setHeader(StandardWebhookSigner.SIGNATURE, signer.signature(messageId, timestamp, d.payload(), secrets(d)));
+        m.setHeader("X-Relay-Agency", d.agency());
+        m.setHeader("X-Correlation-Id", d.correlationId());
+        m.setHeader("User-Agent", settings.userAgent());
+        m.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        m.setHeader(Exchange.HTTP_METHOD, "POST");
+        m.setHeader(Exchange.HTTP_URI, d.webhookUrl());
+        m.setBody(d.payload());
+        exchange.setProperty(ATTEMPTS_THIS_CLAIM, exchange.getProperty(ATTEMPTS_THIS_CLAIM, 0, Integer.class) + 1);
+        exchange.setProperty(STARTED, System.nanoTime());
+    }
+
+    /**
+     * Logs the attempt and decides: 2xx delivered; 410 disables the webhook; other 4xx (not 408/429)
+     * fail for good; 429 and 503 with Retry-After wait as asked; the rest is retried.
+     */
+    public void recordAttempt(Exchange exchange) throws SQLException {
+        ClaimedDelivery d = exchange.getProperty(DELIVERY, ClaimedDelivery.class);
+        CircuitBreaker breaker = exchange.getProperty(PERMISSION, CircuitBreaker.class);
+        long nanos = System.nanoTime() - exchange.getProperty(STARTED, Long.class);
+        long ms = nanos / 1_000_000;
+        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (error != null) {
+            breaker.onError(nanos, java.util.concurrent.TimeUnit.NANOSECONDS, error);
+            String text = truncate(error.getClass().getSimpleName() + ": " + error.getMessage());
+            store.recordAttempt(d.id(), "pending", "network_error", null, Optional.of(text), Optional.empty(), ms);
+            throw new DeliveryFailure.Retryable(text);
+        }
+        Message m = exchange.getMessage();
+        int status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        String body = responseBody(m);
+        if (status >= 200 && status < 300) {
+            breaker.onSuccess(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+            store.recordAttempt(d.id(), "delivered", "delivered", status, Optional.empty(), caseNumber(d, body), ms);
+            return;
+        }
+        String text = truncate("HTTP " + status + (body.isBlank() ? "" : ": " + body));
+        if (status == 410) {
+            breaker.onSuccess(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+            store.recordAttempt(d.id(), "failed", "gone", status, Optional.of(text), Optional.empty(), ms);
+            store.disableWebhook(d.agencyId());
+            events.record(OperationalEvents.WEBHOOK_DISABLED, Optional.of(d.agencyId()), Optional.of(d.id()),
+                    Map.of("agency", d.agency(), "reason", "410 Gone from " + d.webhookUrl()));
+            throw new DeliveryFailure.Permanent(text);
+        }
+        if (status >= 400 && status < 500 && status != 408 && status != 429) {
+            breaker.onSuccess(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+            store.recordAttempt(d.id(), "failed", "permanent_failure", status, Optional.of(text), Optional.empty(), ms);
+            throw new DeliveryFailure.Permanent(text);
+        }
+        breaker.onError(nanos, java.util.concurrent.TimeUnit.NANOSECONDS, new IllegalStateException(text));
+        Optional<Duration> retryAfter = retryAfter(m.getHeader("Retry-After", String.class));
+        if (status == 429 || ((status == 503 || status == 502 || status == 504) && retryAfter.isPresent())) {
+            store.recordAttempt(d.id(), "pending", "rate_limited", status, Optional.of(text), Optional.empty(), ms);
+            Duration wait = retryAfter.orElse(Duration.ofSeconds(30));
+            throw new DeliveryFailure.Deferred(text, wait, false);
+        }
+        store.recordAttempt(d.id(), "pending", "retryable_failure", status, Optional.of(text), Optional.empty(), ms);
+        throw new DeliveryFailure.Retryable(text);
+    }
+
+    // ------------------------------------------------------------------ reactions (error policy)
+
+    /** In-process redelivery is used up: reschedule on the durable schedule, or dead-letter. */
+    public void reschedule(Exchange exchange) throws SQLException {
+        ClaimedDelivery d = exchange.getProperty(DELIVERY, ClaimedDelivery.class);
+        quota.release(d.agencyId());
+        Optional<Duration> delay = schedule.delayFor(d.retryRound());
+        String error = failureText(exchange);
+        if (delay.isEmpty() || attemptsSoFar(exchange, d) >= settings.maxAttempts()) {
+            store.finish(d.id(), "failed", Optional.of(error));
+            events.record(OperationalEvents.DELIVERY_EXHAUSTED, Optional.of(d.agencyId()), Optional.of(d.id()),
+                    Map.of("agency", d.agency(), "eventType", d.eventType(), "lastError", error));
+            return;
+        }
+        store.reschedule(d.id(), delay.get(), 1);
+        LOG.info("Delivery {} to {} rescheduled in {} (round {}): {}", d.id(), d.agency(), delay.get(),
+                d.retryRound() + 1, error);
+    }
+
+    /** The agency asked for time (Retry-After, bounded) or its breaker opened: wait, attempts untouched. */
+    public void defer(Exchange exchange) throws SQLException {
+        ClaimedDelivery d = exchange.getProperty(DELIVERY, ClaimedDelivery.class);
+        quota.release(d.agencyId());
+        DeliveryFailure.Deferred deferred = (DeliveryFailure.Deferred) DeliveryFailure.of(
+                exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)).orElseThrow();
+        Duration wait = bounded(deferred.delay());
+        if (attemptsSoFar(exchange, d) >= settings.maxAttempts()) {
+            store.finish(d.id(), "failed", Optional.of(deferred.getMessage()));
+            events.record(OperationalEvents.DELIVERY_EXHAUSTED, Optional.of(d.agencyId()), Optional.of(d.id()),
+                    Map.of("agency", d.agency(), "eventType", d.eventType(), "lastError", deferred.getMessage()));
+            return;
+        }
+        store.reschedule(d.id(), wait, deferred.countsAsRound() ? 1 : 0);
+    }
+
+    /** A permanent failure: the attempt already marked it failed; give back the quota reservation. */
+    public void failed(Exchange exchange) throws SQLException {
+        ClaimedDelivery d = exchange.getProperty(DELIVERY, ClaimedDelivery.class);
+        quota.release(d.agencyId());
+        LOG.warn("Delivery {} to {} failed permanently: {}", d.id(), d.agency(), failureText(exchange));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** Attempts recorded before the claim plus those made since. */
+    private static int attemptsSoFar(Exchange exchange, ClaimedDelivery d) {
+        return d.attempts() + exchange.getProperty(ATTEMPTS_THIS_CLAIM, 0, Integer.class);
+    }
+
+    private Duration bounded(Duration asked) {
+        if (asked.isNegative() || asked.isZero()) {
+            return Duration.ofSeconds(1);
+        }
+        return asked.compareTo(settings.retryAfterMax()) > 0 ? settings.retryAfterMax() : asked;
+    }
+
+    private List<String> secrets(ClaimedDelivery d) {
+        String enc = d.secretEnc().orElseThrow(() -> new DeliveryFailure.Permanent("agency " + d.agency()
+                + " has no webhook secret"));
+        return List.of(secretCache.computeIfAbsent(enc, cipher::decrypt));
+    }
+
+    private Map<String, String> customHeaders(String jsonText) {
+        if (jsonText == null || jsonText.isBlank() || "{}".equals(jsonText)) {
+            return Map.of();
+        }
+        return headerCache.computeIfAbsent(jsonText, t -> {
+            try {
+                return json.readValue(t, new TypeReference<Map<String, String>>() { });
+            } catch (Exception e) {
+                LOG.warn("Ignoring unreadable custom headers {}", t);
+                return Map.of();
+            }
+        });
+    }
+
+    private Optional<String> caseNumber(ClaimedDelivery d, String body) {
+        if (body.isBlank()) {
+            return Optional.empty();
+        }
+        String field = d.caseNumberField().orElse(settings.defaultCaseNumberField());
+        try {
+            JsonNode node = json.readTree(body);
+            JsonNode value = node == null ? null : node.get(field);
+            return value == null || value.isNull() || value.isContainerNode() ? Optional.empty() : Optional.of(value.asText());
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String responseBody(Message m) {
+        Object body = m.getBody();
+        try {
+            if (body instanceof InputStream in) {
+                byte[] bytes = in.readNBytes(MAX_RESPONSE_CHARS);
+                return new String(bytes, StandardCharsets.UTF_8);
+            }
+            String text = m.getBody(String.class);
+            return text == null ? "" : text.length() > MAX_RESPONSE_CHARS ? text.substring(0, MAX_RESPONSE_CHARS) : text;
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    /** Retry-After as seconds or an HTTP date. */
+    static Optional<Duration> retryAfter(String value) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        String v = value.trim();
+        try {
+            return Optional.of(Duration.ofSeconds(Long.parseLong(v)));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+                return Optional.of(Duration.between(Instant.now(), at.toInstant()));
+            } catch (RuntimeException notDate) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private static String failureText(Exchange exchange) {
+        Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        return t == null ? "unknown failure" : truncate(t.getMessage());
+    }
+
+    private static String truncate(String s) {
+        if (s == null) {
+            return "";
+        }
+        return s.length() > MAX_ERROR_CHARS ? s.substring(0, MAX_ERROR_CHARS) + "…" : s;
+    }
+}

@@ -1,0 +1,28 @@
+-- The poller's safety net: claim due deliveries with a lease. SKIP LOCKED lets several instances
+-- poll at once without waiting on or double-claiming each other's rows; an expired lease (a crashed
+-- instance) makes a delivery claimable again. Fresh rows get a grace period for the in-memory hand-off.
+WITH due AS (
+    SELECT d.id
+      FROM deliveries d
+      JOIN agencies a ON a.id = d.agency_id
+     WHERE d.status = 'pending'
+       AND d.next_attempt_at <= now()
+       AND (d.attempts > 0 OR d.retry_round > 0 OR d.next_attempt_at <= now() - make_interval(secs => ?))
+       AND (d.lease_until IS NULL OR d.lease_until < now())
+       AND a.webhook_active AND a.webhook_url IS NOT NULL
+     ORDER BY d.next_attempt_at
+     LIMIT ?
+       FOR UPDATE OF d SKIP LOCKED
+), claimed AS (
+    UPDATE deliveries d
+       SET lease_owner = ?, lease_until = now() + make_interval(secs => ?), updated_at = now()
+      FROM due
+     WHERE d.id = due.id
+    RETURNING d.*
+)
+SELECT c.id, c.flag_id, c.agency_id, c.event_type, c.payload, c.severity_rank, c.attempts, c.retry_round,
+       c.correlation_id, a.name AS agency, a.webhook_url, a.secret_enc, a.custom_headers::text AS custom_headers,
+       a.case_number_field
+  FROM claimed c
+  JOIN agencies a ON a.id = c.agency_id
+ ORDER BY c.next_attempt_at

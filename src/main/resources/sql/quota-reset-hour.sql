@@ -1,0 +1,5 @@
+-- Hourly reset: hour counters to zero and hour throttles lifted (day throttles stay).
+UPDATE agency_rate_limits
+   SET hour_count = 0,
+       throttled_until = CASE WHEN day_count >= alerts_per_day THEN throttled_until ELSE NULL END,
+       updated_at = now()
