@@ -59,7 +59,7 @@ public final class DeliveryStore {
     }
 
     /** Logs one attempt and sets the delivery's state; {@code status} ends the lease unless pending. */
-    public void recordAttempt(UUID id, String status, String outcome, Integer httpStatus, Optional<String> error,
+    public boolean recordAttempt(UUID id, String status, String outcome, Integer httpStatus, Optional<String> error,
                               Optional<String> caseNumber, long durationMs) throws SQLException {
         boolean delivered = "delivered".equals(status);
         boolean endsLease = !"pending".equals(status);
@@ -78,7 +78,7 @@ public final class DeliveryStore {
             setInt(ps, i++, httpStatus);
             ps.setInt(i++, (int) Math.min(Integer.MAX_VALUE, durationMs));
             ps.setString(i, error.orElse(null));
-            ps.executeUpdate();
+            return ps.executeUpdate() == 1;
         }
     }
 

@@ -125,7 +125,8 @@ public final class DeliveryWork {
         }
         exchange.setProperty(PERMISSION, breaker);
         Message m = exchange.getMessage();
-        m.removeHeaders("*");
+        // a clean request each attempt, but Camel's redelivery bookkeeping must survive
+        m.removeHeaders("*", "CamelRedelivery*");
         long timestamp = Instant.now().getEpochSecond();
         String messageId = d.id().toString();
         customHeaders(d.customHeadersJson()).forEach(m::setHeader);
@@ -164,7 +165,9 @@ public final class DeliveryWork {
         String body = responseBody(m);
         if (status >= 200 && status < 300) {
             breaker.onSuccess(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-            store.recordAttempt(d.id(), "delivered", "delivered", status, Optional.empty(), caseNumber(d, body), ms);
+            if (!store.recordAttempt(d.id(), "delivered", "delivered", status, Optional.empty(), caseNumber(d, body), ms)) {
+                LOG.warn("Delivery {} was delivered after its lease passed to another instance", d.id());
+            }
             return;
         }
         String text = truncate("HTTP " + status + (body.isBlank() ? "" : ": " + body));

@@ -24,6 +24,7 @@ public final class FlagStore {
     private static final String FIND_BY_KEY = SqlStatements.load("find-flag-by-idempotency-key");
     private static final String FIND_FLAG = SqlStatements.load("find-flag");
     private static final String FIND_FLAG_DELIVERIES = SqlStatements.load("find-flag-deliveries");
+    private static final String DELIVERY_ATTEMPTS = SqlStatements.load("delivery-attempts");
 
     private final DataSource dataSource;
 
@@ -154,8 +155,37 @@ public final class FlagStore {
                     }
                 }
             }
+            attachAttempts(c, deliveries);
             flag.put("deliveries", deliveries);
             return Optional.of(flag);
+        }
+    }
+
+    /** Each delivery gets its attempts from webhook_logs as {@code attemptLog}. */
+    private static void attachAttempts(Connection c, List<Map<String, Object>> deliveries) throws SQLException {
+        Map<String, List<Map<String, Object>>> byDelivery = new LinkedHashMap<>();
+        for (Map<String, Object> d : deliveries) {
+            List<Map<String, Object>> log = new ArrayList<>();
+            byDelivery.put((String) d.get("deliveryId"), log);
+            d.put("attemptLog", log);
+        }
+        if (byDelivery.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(DELIVERY_ATTEMPTS)) {
+            ps.setArray(1, c.createArrayOf("uuid", byDelivery.keySet().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> a = new LinkedHashMap<>();
+                    a.put("attempt", rs.getInt("attempt"));
+                    a.put("outcome", rs.getString("outcome"));
+                    a.put("httpStatus", (Integer) rs.getObject("http_status"));
+                    a.put("durationMs", (Integer) rs.getObject("duration_ms"));
+                    a.put("error", rs.getString("error"));
+                    a.put("at", iso(rs.getTimestamp("created_at")));
+                    byDelivery.get(rs.getString("delivery_id")).add(a);
+                }
+            }
         }
     }
 

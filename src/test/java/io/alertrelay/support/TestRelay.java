@@ -65,6 +65,14 @@ public final class TestRelay implements AutoCloseable {
         props.put("relay.delivery.allow-private-targets", "true");
         props.put("relay.routes.reload", "false");
         props.put("relay.data-dir", tempDir().toString());
+        // fast delivery loop for tests: quick polls, no hand-off grace, short retries
+        props.put("relay.delivery.poll-interval-ms", "100");
+        props.put("relay.delivery.handoff-grace-ms", "0");
+        props.put("relay.delivery.redelivery.delay-ms", "50");
+        props.put("relay.delivery.retry-schedule", "PT0.3S,PT0.6S");
+        props.put("relay.delivery.pace.requests-per-period", "1000");
+        // breakers are tested on their own relay; elsewhere they must not interfere
+        props.put("relay.delivery.breaker.minimum-calls", "1000");
         props.putAll(overrides);
         try {
             RelaySettings settings = RelaySettings.load(Map.of(), new java.util.Properties(), props);
