@@ -20,9 +20,4 @@ WITH due AS (
      WHERE d.id = due.id
     RETURNING d.*
 )
-SELECT c.id, c.flag_id, c.agency_id, c.event_type, c.payload, c.severity_rank, c.attempts, c.retry_round,
-       c.correlation_id, a.name AS agency, a.webhook_url, a.secret_enc, a.custom_headers::text AS custom_headers,
-       a.case_number_field
-  FROM claimed c
-  JOIN agencies a ON a.id = c.agency_id
- ORDER BY c.next_attempt_at
+-- followed by delivery-claimed-select.sql (what a worker needs of the claimed rows)

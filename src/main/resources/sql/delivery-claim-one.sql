@@ -9,8 +9,4 @@ WITH claimed AS (
                     WHERE a.id = d.agency_id AND a.webhook_active AND a.webhook_url IS NOT NULL)
     RETURNING d.*
 )
-SELECT c.id, c.flag_id, c.agency_id, c.event_type, c.payload, c.severity_rank, c.attempts, c.retry_round,
-       c.correlation_id, a.name AS agency, a.webhook_url, a.secret_enc, a.custom_headers::text AS custom_headers,
-       a.case_number_field
-  FROM claimed c
-  JOIN agencies a ON a.id = c.agency_id
+-- followed by delivery-claimed-select.sql (what a worker needs of the claimed rows)

@@ -17,8 +17,9 @@ import java.util.UUID;
 /** The outbox as the delivery workers see it: leases, attempts and their log, reschedules. */
 public final class DeliveryStore {
 
-    private static final String CLAIM_DUE = SqlStatements.load("delivery-claim-due");
-    private static final String CLAIM_ONE = SqlStatements.load("delivery-claim-one");
+    private static final String CLAIMED_SELECT = SqlStatements.load("delivery-claimed-select");
+    private static final String CLAIM_DUE = SqlStatements.load("delivery-claim-due") + "\n" + CLAIMED_SELECT;
+    private static final String CLAIM_ONE = SqlStatements.load("delivery-claim-one") + "\n" + CLAIMED_SELECT;
     private static final String RECORD_ATTEMPT = SqlStatements.load("delivery-record-attempt");
     private static final String RESCHEDULE = SqlStatements.load("delivery-reschedule");
     private static final String FINISH = SqlStatements.load("delivery-finish");
