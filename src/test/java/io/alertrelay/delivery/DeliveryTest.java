@@ -64,7 +64,7 @@ class DeliveryTest {
     @Test
     void flaggedCodeReachesTheAgencyAndTheFlagShowsEachAttempt() throws Exception {
         Agency agency = TestAgencies.create(relay, receiver.url("/agency"));
-        try (TestRelay routed = TestRelay.start(Map.of("relay.routing.default-agencies", agency.name()))) {
+        try (TestRelay routed = TestRelay.startBeside(relay, Map.of("relay.routing.default-agencies", agency.name()))) {
             String code = Catalogue.newCode(routed, "other");
             JsonNode accepted = routed.json(routed.postJson("/api/codes/" + code + "/flag",
                     "{\"reason\":\"counterfeit\",\"severity\":\"critical\",\"note\":\"e2e\"}"));

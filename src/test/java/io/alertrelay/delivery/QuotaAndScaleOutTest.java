@@ -70,7 +70,7 @@ class QuotaAndScaleOutTest {
     @Test
     void twoInstancesOnOneDatabaseNeverSendADeliveryTwiceNorExceedTheQuota() {
         Agency agency = TestAgencies.create(relay, receiver.url("/shared"), 15, 1000);
-        try (TestRelay second = TestRelay.start(Map.of())) {
+        try (TestRelay second = TestRelay.startBeside(relay, Map.of())) {
             List<UUID> ids = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 ids.add(TestAgencies.enqueue(i % 2 == 0 ? relay : second, agency, "medium"));

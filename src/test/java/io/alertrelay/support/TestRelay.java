@@ -36,27 +36,41 @@ public final class TestRelay implements AutoCloseable {
 
     private final RelayApplication app;
     private final int port;
+    private final String dbUrl;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
 
-    private TestRelay(RelayApplication app, int port) {
+    private TestRelay(RelayApplication app, int port, String dbUrl) {
         this.app = app;
         this.port = port;
+        this.dbUrl = dbUrl;
     }
 
     public static synchronized TestRelay shared() {
         if (shared == null) {
-            shared = start(Map.of());
+            shared = start(TestDatabase.jdbcUrl(), Map.of());
             Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
         }
         return shared;
     }
 
-    /** A separate relay on the shared database; overrides win over the test defaults. */
+    /**
+     * A relay on a database of its own, so no other relay's poller touches its deliveries
+     * (timings, breakers and attempt counts stay its own); overrides win over the test defaults.
+     */
     public static TestRelay start(Map<String, String> overrides) {
+        return start(TestDatabase.newDatabase(), overrides);
+    }
+
+    /** A second instance on {@code other}'s database, as several instances share one PostgreSQL. */
+    public static TestRelay startBeside(TestRelay other, Map<String, String> overrides) {
+        return start(other.dbUrl, overrides);
+    }
+
+    private static TestRelay start(String dbUrl, Map<String, String> overrides) {
         int port = freePort();
         Map<String, String> props = new HashMap<>();
-        props.put("relay.db.url", TestDatabase.jdbcUrl());
+        props.put("relay.db.url", dbUrl);
         props.put("relay.db.user", EmbeddedPostgres.USER);
         props.put("relay.http.port", String.valueOf(port));
         props.put("relay.demo-data", "true");
@@ -76,7 +90,7 @@ public final class TestRelay implements AutoCloseable {
         props.putAll(overrides);
         try {
             RelaySettings settings = RelaySettings.load(Map.of(), new java.util.Properties(), props);
-            return new TestRelay(RelayApplication.start(settings), port);
+            return new TestRelay(RelayApplication.start(settings), port, dbUrl);
         } catch (Exception e) {
             throw new IllegalStateException("relay did not start", e);
         }
