@@ -225,6 +225,13 @@ class WebhookAdminTest {
         assertThat(verifyEd25519(publicKey, new AgencyReceiver.Received(got.headers(), got.body() + " ", 0),
                 header.substring(4))).isFalse();
 
+        // the built-in demo receiver verifies Ed25519 agencies too
+        String demoAgency = newAgency();
+        assertThat(relay.requestJson("POST", base(demoAgency) + "/register", "{\"webhookUrl\":\"" + relay.baseUrl()
+                + "/demo/agencies/" + demoAgency + "\",\"signingAlgorithm\":\"ed25519\"}").statusCode()).isEqualTo(201);
+        HttpResponse<String> demoTest = relay.requestJson("POST", base(demoAgency) + "/test", null);
+        assertThat(relay.json(demoTest).get("delivered").asBoolean()).as(demoTest.body()).isTrue();
+
         String hmacAgency = newAgency();
         register(hmacAgency, "");
         assertThat(relay.requestJson("GET", base(hmacAgency) + "/public-key", null).statusCode()).isEqualTo(409);
