@@ -231,6 +231,11 @@ class WebhookAdminTest {
                 + "/demo/agencies/" + demoAgency + "\",\"signingAlgorithm\":\"ed25519\"}").statusCode()).isEqualTo(201);
         HttpResponse<String> demoTest = relay.requestJson("POST", base(demoAgency) + "/test", null);
         assertThat(relay.json(demoTest).get("delivered").asBoolean()).as(demoTest.body()).isTrue();
+        // re-registering without naming an algorithm keeps Ed25519
+        HttpResponse<String> again = relay.requestJson("POST", base(demoAgency) + "/register", "{\"webhookUrl\":\""
+                + relay.baseUrl() + "/demo/agencies/" + demoAgency + "\"}");
+        assertThat(relay.json(again).get("signingAlgorithm").asText()).isEqualTo("ed25519");
+        assertThat(relay.json(again).has("secret")).isFalse();
 
         String hmacAgency = newAgency();
         register(hmacAgency, "");
