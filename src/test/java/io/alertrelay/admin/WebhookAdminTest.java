@@ -200,6 +200,11 @@ class WebhookAdminTest {
         assertThatThrownBy(() -> new Webhook(oldSecret).verify(after.body(), signedHeaders(after)))
                 .isInstanceOf(WebhookVerificationException.class);
 
+        JsonNode rotation = AuditLogTest.auditEntries(relay, base(agency) + "/rotate-secret").get(0);
+        assertThat(rotation.get("action").asText()).isEqualTo("admin-webhook-rotate-secret");
+        assertThat(rotation.get("after").get("previousSecretValidUntil").asText()).isNotBlank();
+        assertThat(rotation.toString()).doesNotContain(newSecret).doesNotContain(oldSecret);
+
         assertThat(relay.requestJson("POST", base(agency) + "/rotate-secret", "{\"gracePeriod\":\"P30D\"}").statusCode())
                 .isEqualTo(400);
         assertThat(relay.requestJson("POST", base("NO-SUCH-AGENCY") + "/rotate-secret", null).statusCode()).isEqualTo(404);
