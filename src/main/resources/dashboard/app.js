@@ -198,7 +198,7 @@
 
   async function loadManufacturers() {
     const rows = list(await api('/analytics/manufacturers'), 'manufacturers', 'items');
-    table($('manufacturers-table'), rows, scalarColumns(rows), 'No manufacturers.');
+    table($('manufacturers-table'), rows, scalarColumns(rows).filter(([k]) => k !== 'id'), 'No manufacturers.');
   }
 
   // ------------------------------------------------------------------ agency reports
@@ -249,13 +249,21 @@
       ['hour', 'Hour used / limit', (r) => num(pick(r, 'hourCount', 'usedThisHour', 'hourUsed')) + ' / ' + fmt(pick(r, 'alertsPerHour', 'hourLimit'))],
       ['day', 'Day used / limit', (r) => num(pick(r, 'dayCount', 'usedToday', 'dayUsed')) + ' / ' + fmt(pick(r, 'alertsPerDay', 'dayLimit'))],
       ['throttledUntil', 'Throttled until', (r) => fmtTime(pick(r, 'throttledUntil', 'throttled_until'))],
-      ['breaker', 'Circuit breaker', (r) => breakerCell(pick(r, 'circuitBreaker', 'breakerState', 'circuitState'))]
+      ['manage', 'Action', (r) => manageButton(agencyName(r))]
     ], 'No agencies.');
   }
 
-  function breakerCell(state) {
-    const s = typeof state === 'object' && state ? pick(state, 'state', 'status') : state;
-    return s ? span(String(s), 'state-' + String(s).toUpperCase()) : '—';
+  function manageButton(agency) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'secondary';
+    b.textContent = 'Manage';
+    b.setAttribute('aria-label', 'Manage ' + agency);
+    b.addEventListener('click', () => {
+      $('manage-agency').value = agency;
+      loadManaged().then(() => $('per-hour').focus()).catch(failed('Agency'));
+    });
+    return b;
   }
 
   function fillAgencySelects() {
@@ -289,12 +297,20 @@
     ]);
     $('per-hour').value = num(pick(limits, 'alertsPerHour', 'hourLimit'));
     $('per-day').value = num(pick(limits, 'alertsPerDay', 'dayLimit'));
-    const entries = [];
-    for (const [k, v] of Object.entries(config || {})) {
-      if (k === 'agency' || k === 'customHeaders') { continue; }
-      if (/rate/i.test(k)) { entries.push([humanize(k), fmtRate(v)]); } else if (v === null || typeof v !== 'object') { entries.push([humanize(k), v]); } else if (/breaker|circuit/i.test(k)) { entries.push([humanize(k), pick(v, 'state', 'status')]); }
-    }
+    const breaker = pick(config, 'circuitBreaker', 'breakerState');
+    const stats = pick(config, 'deliveryStats') || {};
+    const entries = [
+      ['Agency', agency],
+      ['URL', pick(config, 'webhookUrl', 'url')],
+      ['Active', pick(config, 'active', 'webhookActive') ? 'yes' : 'no'],
+      ['Success rate', fmtRate(pick(config, 'successRate'))],
+      ['Attempts (7 days)', pick(stats, 'attempts')],
+      ['Circuit breaker', breaker && typeof breaker === 'object' ? pick(breaker, 'state', 'status') : breaker],
+      ['Signing', pick(config, 'signingAlgorithm')],
+      ['Old secret valid until', fmtTime(pick(config, 'previousSecretValidUntil'))]
+    ];
     totals($('webhook-config'), entries);
+    $('webhook-config').dataset.breaker = String(entries[5][1]);
     const url = pick(config, 'webhookUrl', 'url');
     if (url && document.activeElement !== $('webhook-url')) { $('webhook-url').value = url; }
     const headers = pick(config, 'customHeaders', 'headers');
@@ -304,7 +320,7 @@
     const rows = list(logs, 'logs', 'attempts', 'items');
     table($('logs-table'), rows, scalarColumns(rows).map(([k, label]) =>
       k === 'outcome' ? [k, label, (r) => span(fmt(r[k]), 'status-' + (r[k] === 'delivered' ? 'delivered' : 'failed'))]
-        : /(^|_)(created|at)|At$|time/i.test(k) ? [k, label, (r) => fmtTime(r[k])] : [k, label]), 'No attempts logged.');
+        : /^(at|time|timestamp)$|At$/.test(k) ? [k, label, (r) => fmtTime(r[k])] : [k, label]), 'No attempts logged.');
   }
 
   async function loadDeliveries() {
