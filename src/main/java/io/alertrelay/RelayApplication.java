@@ -121,6 +121,7 @@ public final class RelayApplication implements AutoCloseable {
         main.bind("httpReplies", new HttpReplies(json));
         main.bind("flagIntake", new FlagIntake(new FlagStore(dataSource), json, maxBody));
         main.bind("demoReceiver", new DemoReceiver(dataSource, cipher, json));
+        io.alertrelay.schedules.ScheduleBeans.bind(main, settings, dataSource, json);
         DashboardBeans.bind(main, settings, dataSource, json);
 
         ZoneId zone = ZoneId.of(settings.get("relay.schedule.zone", "Africa/Lagos"));

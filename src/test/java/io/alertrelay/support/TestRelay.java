@@ -87,6 +87,8 @@ public final class TestRelay implements AutoCloseable {
         props.put("relay.delivery.pace.requests-per-period", "1000");
         // breakers are tested on their own relay; elsewhere they must not interfere
         props.put("relay.delivery.breaker.minimum-calls", "1000");
+        // wall-clock schedules (hourly resets...) must not fire mid-test; tests run jobs on demand
+        props.put("relay.schedules.enabled", "false");
         props.putAll(overrides);
         try {
             RelaySettings settings = RelaySettings.load(Map.of(), new java.util.Properties(), props);

@@ -1,0 +1,1 @@
+UPDATE scheduled_job_runs SET finished_at = now(), outcome = ?, detail = ?::jsonb WHERE id = ?

@@ -1,0 +1,1 @@
+SELECT csv, html FROM monthly_reports WHERE month = ?
