@@ -462,17 +462,14 @@
     $('main').hidden = false;
     $('sign-out').hidden = false;
     notify('Loading…');
-    try {
-      await loadQuotas();
-    } catch (e) {
-      if (e.status !== 401 && e.status !== 403) { notify('Could not load agencies: ' + e.message, true); }
-      return;
-    }
+    const first = await Promise.allSettled([loadQuotas()]);
+    if (!token()) { return; } // the token was refused
     $('main').focus();
     connectStream();
-    const results = await Promise.allSettled([loadCategories(), loadTrend(), loadManufacturers(), loadReport(),
-      loadAgencySummary(), loadManaged(), loadDeliveries()]);
+    const results = first.concat(await Promise.allSettled([loadCategories(), loadTrend(), loadManufacturers(), loadReport(),
+      loadAgencySummary(), loadManaged(), loadDeliveries()]));
     const bad = results.filter((r) => r.status === 'rejected' && r.reason.status !== 401 && r.reason.status !== 403);
+    if (!token()) { return; }
     notify(bad.length ? 'Some views failed to load: ' + bad.map((r) => r.reason.message).join('; ') : 'Loaded ' + new Date().toLocaleTimeString(), bad.length > 0);
   }
 
