@@ -2,6 +2,7 @@ package io.alertrelay;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
+import io.alertrelay.admin.AdminBeans;
 import io.alertrelay.config.LocalSecrets;
 import io.alertrelay.config.RelaySettings;
 import io.alertrelay.dashboard.DashboardBeans;
@@ -94,6 +95,7 @@ public final class RelayApplication implements AutoCloseable {
             main.configure().withRoutesIncludePattern(routesPattern(settings));
             configureReload(main, settings);
             bindBeans(main, settings, dataSource, cipher);
+            AdminBeans.bind(main, settings, dataSource, cipher, embeddedMode);
             main.start();
             CamelContext camel = main.getCamelContext();
             JsonErrorPages.install(camel);

@@ -254,7 +254,8 @@ public final class DeliveryWork {
     private List<String> secrets(ClaimedDelivery d) {
         String enc = d.secretEnc().orElseThrow(() -> new DeliveryFailure.Permanent("agency " + d.agency()
                 + " has no webhook secret"));
-        return List.of(secretCache.computeIfAbsent(enc, cipher::decrypt));
+        // during a rotation's grace period the claim returns the current and the previous secret, space-separated
+        return java.util.Arrays.stream(enc.split(" ")).map(e -> secretCache.computeIfAbsent(e, cipher::decrypt)).toList();
     }
 
     private Map<String, String> customHeaders(String jsonText) {

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alertrelay.RelayApplication;
 import io.alertrelay.config.RelaySettings;
 import io.alertrelay.db.EmbeddedPostgres;
+import io.alertrelay.security.BearerTokens;
+import io.alertrelay.security.Principal;
+import io.alertrelay.security.RelaySecurity;
 import io.alertrelay.signing.SecretCipher;
 
 import java.io.IOException;
@@ -23,6 +26,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,10 +44,16 @@ public final class TestRelay implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
 
+    private final BearerTokens tokens;
+    private final String adminToken;
+
     private TestRelay(RelayApplication app, int port, String dbUrl) {
         this.app = app;
         this.port = port;
         this.dbUrl = dbUrl;
+        // signed with the secret the relay really uses (in embedded mode: the data dir's generated one)
+        this.tokens = RelaySecurity.tokens(app.settings());
+        this.adminToken = tokens.mint("test-admin", List.of(Principal.SUPER_ADMIN), Duration.ofHours(24));
     }
 
     public static synchronized TestRelay shared() {
@@ -89,6 +99,8 @@ public final class TestRelay implements AutoCloseable {
         props.put("relay.delivery.breaker.minimum-calls", "1000");
         // wall-clock schedules (hourly resets...) must not fire mid-test; tests run jobs on demand
         props.put("relay.schedules.enabled", "false");
+        // the per-client request limit is tested on a relay of its own; tests send many requests as one admin
+        props.put("relay.http.client-rate-limit.per-minute", "1000000");
         props.putAll(overrides);
         try {
             RelaySettings settings = RelaySettings.load(Map.of(), new java.util.Properties(), props);
@@ -127,7 +139,54 @@ public final class TestRelay implements AutoCloseable {
         return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30)).GET().build());
     }
 
+    /** Sends the request with the admin bearer token unless it already carries an Authorization header. */
     public HttpResponse<String> send(HttpRequest request) {
+        if (request.headers().firstValue("Authorization").isPresent()) {
+            return sendAsIs(request);
+        }
+        return sendAsIs(HttpRequest.newBuilder(request, (name, value) -> true)
+                .header("Authorization", "Bearer " + adminToken).build());
+    }
+
+    /** Sends the request with this bearer token, or with no Authorization header when {@code token} is null. */
+    public HttpResponse<String> sendWithToken(HttpRequest request, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(request, (name, value) -> !name.equalsIgnoreCase("Authorization"));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return sendAsIs(b.build());
+    }
+
+    /** Any method and path with a chosen token (null: none); {@code body} null sends no body. */
+    public HttpResponse<String> request(String method, String path, String token, String contentType, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        return sendWithToken(b.build(), token);
+    }
+
+    /** As an admin: {@code request(method, path, adminToken(), "application/json", body)}. */
+    public HttpResponse<String> requestJson(String method, String path, String body) {
+        return request(method, path, adminToken, body == null ? null : "application/json", body);
+    }
+
+    public String adminToken() {
+        return adminToken;
+    }
+
+    /** A valid token (24 h) for this subject with these roles. */
+    public String token(String subject, String... roles) {
+        return tokens.mint(subject, List.of(roles), Duration.ofHours(24));
+    }
+
+    /** A correctly signed token whose expiry passed an hour ago. */
+    public String expiredToken(String subject, String... roles) {
+        return tokens.mint(subject, List.of(roles), java.time.Instant.now().minus(Duration.ofHours(2)), Duration.ofHours(1));
+    }
+
+    private HttpResponse<String> sendAsIs(HttpRequest request) {
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

@@ -1,0 +1,1 @@
+SELECT status FROM deliveries WHERE id = ?::uuid
