@@ -128,8 +128,8 @@ public final class LiveFeed {
                 while (rs.next()) {
                     String id = rs.getString("id");
                     Timestamp created = rs.getTimestamp("created_at");
-                    if (sentFlags.putIfAbsent(id, created) != null || previousLook == null) {
-                        continue; // sent before, or from before this instance started looking
+                    if (sentFlags.putIfAbsent(id, created) != null) {
+                        continue; // sent by an earlier look
                     }
                     Map<String, Object> flag = new LinkedHashMap<>();
                     flag.put("id", id);

@@ -75,6 +75,7 @@ final class HeadlessChromium implements AutoCloseable {
 
     /** Console messages at SEVERE level since the last call (JS errors, failed requests, CSP violations). */
     List<String> consoleErrors() {
+        consoleErrors.clear();
         for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
             if (entry.getLevel().intValue() >= Level.SEVERE.intValue()) {
                 consoleErrors.add(entry.getMessage());

@@ -73,10 +73,12 @@ class LiveStreamTest {
         assertThat(stream.statusCode()).isEqualTo(200);
         assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     lines.add(line);
+                    seen.add(line);
                 }
             } catch (Exception ignored) {
                 // the test closed the stream
@@ -97,7 +99,7 @@ class LiveStreamTest {
                     break;
                 }
             }
-            assertThat(flag).as("flag event for " + code).isNotNull();
+            assertThat(flag).as("flag event for " + code + " among " + seen).isNotNull();
             JsonNode event = new com.fasterxml.jackson.databind.ObjectMapper().readTree(flag);
             assertThat(event.get("category").asText()).isEqualTo("drugs");
             assertThat(event.get("severity").asText()).isEqualTo("critical");
