@@ -299,9 +299,8 @@
     $('per-day').value = num(pick(limits, 'alertsPerDay', 'dayLimit'));
     const breaker = pick(config, 'circuitBreaker', 'breakerState');
     const stats = pick(config, 'deliveryStats') || {};
+    $('webhook-url-now').textContent = fmt(pick(config, 'webhookUrl', 'url'));
     const entries = [
-      ['Agency', agency],
-      ['URL', pick(config, 'webhookUrl', 'url')],
       ['Active', pick(config, 'active', 'webhookActive') ? 'yes' : 'no'],
       ['Success rate', fmtRate(pick(config, 'successRate'))],
       ['Attempts (7 days)', pick(stats, 'attempts')],
@@ -310,7 +309,7 @@
       ['Old secret valid until', fmtTime(pick(config, 'previousSecretValidUntil'))]
     ];
     totals($('webhook-config'), entries);
-    $('webhook-config').dataset.breaker = String(entries[5][1]);
+    
     const url = pick(config, 'webhookUrl', 'url');
     if (url && document.activeElement !== $('webhook-url')) { $('webhook-url').value = url; }
     const headers = pick(config, 'customHeaders', 'headers');
@@ -318,9 +317,16 @@
       $('custom-headers').value = Object.entries(headers).map(([k, v]) => k + ': ' + v).join('\n');
     }
     const rows = list(logs, 'logs', 'attempts', 'items');
-    table($('logs-table'), rows, scalarColumns(rows).map(([k, label]) =>
-      k === 'outcome' ? [k, label, (r) => span(fmt(r[k]), 'status-' + (r[k] === 'delivered' ? 'delivered' : 'failed'))]
-        : /^(at|time|timestamp)$|At$/.test(k) ? [k, label, (r) => fmtTime(r[k])] : [k, label]), 'No attempts logged.');
+    table($('logs-table'), rows, [
+      ['at', 'Time', (r) => fmtTime(pick(r, 'at', 'createdAt'))],
+      ['deliveryId', 'Delivery', (r) => String(fmt(r.deliveryId)).slice(0, 8)],
+      ['eventType', 'Event'],
+      ['attempt', 'Attempt'],
+      ['outcome', 'Outcome', (r) => span(fmt(r.outcome), 'status-' + (r.outcome === 'delivered' ? 'delivered' : 'failed'))],
+      ['httpStatus', 'HTTP'],
+      ['durationMs', 'ms'],
+      ['error', 'Error']
+    ], 'No attempts logged.');
   }
 
   async function loadDeliveries() {

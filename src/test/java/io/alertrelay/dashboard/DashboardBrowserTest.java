@@ -68,6 +68,11 @@ class DashboardBrowserTest {
             flag(Catalogue.newCode(relay, f[0]), f[1], f[2]);
         }
         assertThat(relay.postJson("/api/admin/jobs/midnight/run", "").statusCode()).isEqualTo(200);
+        // earlier midnights, so the trend has a line to draw (the job above wrote the latest one)
+        relay.update("INSERT INTO category_distribution_snapshots (snapshot_date, drugs, food, cosmetics, other, total) "
+                + "SELECT d::date, 2 + n, 1 + n / 2, 1, n % 2, 4 + n + n / 2 + n % 2 "
+                + "FROM generate_series(1, 6) AS n, LATERAL (SELECT (SELECT min(snapshot_date) FROM category_distribution_snapshots) - n AS d) x "
+                + "ON CONFLICT (snapshot_date) DO NOTHING");
 
         chromium = HeadlessChromium.start(1280, 800);
         page = chromium.driver();
@@ -107,6 +112,7 @@ class DashboardBrowserTest {
         for (String chart : List.of("category-pie", "category-trend", "severity-chart", "reason-chart")) {
             await().atMost(WAIT).untilAsserted(() -> assertThat(points(chart)).as(chart + " data points").isPositive());
         }
+        assertThat(points("category-trend")).as("days on the trend").isEqualTo(7);
         assertThat(chartInstances()).isEqualTo(4);
         assertThat(rows("manufacturers-table")).isGreaterThanOrEqualTo(6);
         assertThat(text("category-totals")).containsIgnoringCase("drugs").containsIgnoringCase("total");
