@@ -515,7 +515,12 @@
       .then((r) => { notify('Webhook of ' + managed() + ' is now ' + (pick(r, 'active', 'webhookActive') ? 'active' : 'inactive') + '.'); return loadManaged(); })
       .catch(failed('Toggle')));
     $('test-webhook').addEventListener('click', () => api(agencyPath('/test'), { method: 'POST' })
-      .then((r) => { notify('Test webhook sent to ' + managed() + ': ' + fmt(pick(r, 'outcome', 'status', 'httpStatus', 'message') || 'queued') + '.'); return loadManaged(); })
+      .then((r) => {
+        const a = r && r.firstAttempt;
+        const result = a ? a.outcome + (a.httpStatus ? ' (HTTP ' + a.httpStatus + ')' : '') : fmt(pick(r, 'message', 'status'));
+        notify('Test webhook to ' + managed() + ': ' + result + '.', !!a && a.outcome !== 'delivered');
+        return loadManaged();
+      })
       .catch(failed('Test webhook')));
     $('rotate-secret').addEventListener('click', () => api(agencyPath('/rotate-secret'), { method: 'POST' })
       .then((r) => { showSecret(r); notify('Secret of ' + managed() + ' rotated.'); })

@@ -151,6 +151,33 @@ class DashboardBrowserTest {
 
     @Test
     @Order(3)
+    void webhookIsTestedToggledRegisteredAndItsSecretRotatedFromThePage() {
+        click("test-webhook");
+        await().atMost(WAIT).until(() -> text("notice").contains("Test webhook to " + agency.name() + ": delivered"));
+
+        click("toggle-webhook");
+        await().atMost(WAIT).until(() -> text("notice").contains("is now inactive"));
+        assertThat(relay.json(relay.get(webhookPath("/config"))).get("active").asBoolean()).isFalse();
+        click("toggle-webhook");
+        await().atMost(WAIT).until(() -> text("notice").contains("is now active"));
+
+        WebElement headers = page.findElement(By.id("custom-headers"));
+        headers.clear();
+        headers.sendKeys("X-Agency-Token: changed-by-dashboard");
+        page.findElement(By.cssSelector("#register-form button[type=submit]")).click();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(relay.json(relay.get(webhookPath("/config")))
+                .get("customHeaders").get("X-Agency-Token").asText()).isEqualTo("changed-by-dashboard"));
+
+        click("rotate-secret");
+        await().atMost(WAIT).until(() -> text("notice").contains("rotated"));
+        assertThat(page.findElement(By.id("secret-box")).isDisplayed()).isTrue();
+        assertThat(text("secret-value")).startsWith("whsec_");
+        scrollTo("secret-box");
+        chromium.screenshot("05-secret-shown-once");
+    }
+
+    @Test
+    @Order(4)
     void failedDeliveryIsReplayedFromTheDeliveryLog() {
         choose("deliveries-agency", agency.name());
         choose("deliveries-status", "failed");
@@ -158,18 +185,19 @@ class DashboardBrowserTest {
         By replay = By.cssSelector("button.replay[data-delivery='" + failedDelivery + "']");
         await().atMost(WAIT).until(() -> !page.findElements(replay).isEmpty());
         scrollTo("deliveries-table");
-        chromium.screenshot("05-failed-delivery");
+        chromium.screenshot("06-failed-delivery");
         page.findElement(replay).click();
 
         await().atMost(WAIT).until(() -> "delivered".equals(TestAgencies.status(relay, failedDelivery)));
-        assertThat(receiver.received()).hasSize(2);
+        assertThat(receiver.received().stream().filter(r -> failedDelivery.toString().equals(r.header("webhook-id"))))
+                .as("the failed attempt and the replay").hasSize(2);
         await().atMost(WAIT).until(() -> text("notice").contains("queued for replay"));
         // the outcome of the replay arrives on the live feed
         await().atMost(WAIT).until(() -> text("live-deliveries").contains("delivered " + agency.name()));
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void newFlagAppearsInTheLiveFeedWithoutReload() {
         scrollTo("live");
         Object marker = ((JavascriptExecutor) page).executeScript("window.__noReload = 'still here'; return 1;");
@@ -181,11 +209,11 @@ class DashboardBrowserTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> !page.findElements(entry).isEmpty());
         assertThat(page.findElement(entry).getText()).contains("critical").contains(code).contains("counterfeit");
         assertThat(((JavascriptExecutor) page).executeScript("return window.__noReload")).isEqualTo("still here");
-        chromium.screenshot("06-live-feed");
+        chromium.screenshot("07-live-feed");
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void phoneWidthFitsWithoutSidewaysScrolling() {
         chromium.resize(390, 844);
         page.navigate().refresh(); // the token stays in this tab's sessionStorage
@@ -194,15 +222,25 @@ class DashboardBrowserTest {
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
         assertThat(((Number) overflow).intValue()).as("horizontal overflow in px").isLessThanOrEqualTo(0);
         ((JavascriptExecutor) page).executeScript("window.scrollTo(0, 0);");
-        chromium.screenshot("07-phone");
+        chromium.screenshot("08-phone");
         scrollTo("agencies");
-        chromium.screenshot("08-phone-agencies");
+        chromium.screenshot("09-phone-agencies");
         chromium.resize(1280, 800);
     }
 
     private void flag(String code, String severity, String reason) {
         assertThat(relay.postJson("/api/codes/" + code + "/flag",
                 "{\"reason\":\"" + reason + "\",\"severity\":\"" + severity + "\"}").statusCode()).isEqualTo(202);
+    }
+
+    private void click(String buttonId) {
+        WebElement button = page.findElement(By.id(buttonId));
+        ((JavascriptExecutor) page).executeScript("arguments[0].scrollIntoView({block: 'center'});", button);
+        button.click();
+    }
+
+    private String webhookPath(String suffix) {
+        return "/api/admin/management/webhooks/" + agency.name() + suffix;
     }
 
     /** Picks an option the way a user does (a click on it), so the page sees a change event. */
