@@ -6,6 +6,7 @@ import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
 import io.alertrelay.db.SqlStatements;
 import io.alertrelay.http.ApiProblem;
+import io.alertrelay.signing.Ed25519Keys;
 import io.alertrelay.signing.SecretCipher;
 import org.apache.camel.Exchange;
 
@@ -67,7 +68,15 @@ public final class DemoReceiver {
         entry.put("receivedAt", Instant.now().toString());
         entry.put("correlationId", in.getHeader("X-Correlation-Id", String.class));
         try {
-            new Webhook(secret).verify(body == null ? "" : body, headers);
+            if (Ed25519Keys.isEd25519Secret(secret)) {
+                // an agency that chose Ed25519: v1a signatures, verified with its public key
+                if (!Ed25519Keys.verifies(secret, in.getHeader("webhook-id", String.class),
+                        in.getHeader("webhook-timestamp", String.class), body, in.getHeader("webhook-signature", String.class))) {
+                    throw new WebhookVerificationException("No matching v1a signature found");
+                }
+            } else {
+                new Webhook(secret).verify(body == null ? "" : body, headers);
+            }
             entry.put("verified", true);
         } catch (WebhookVerificationException e) {
             entry.put("verified", false);

@@ -40,17 +40,18 @@ public final class RelaySecurity {
         ClientRateLimiter limiter = new ClientRateLimiter(settings.getInt("relay.http.client-rate-limit.per-minute", 100));
         HttpGuard guard = new HttpGuard(tokens, limiter, refusals);
         main.bind("bearerTokens", tokens);
+        Duration ttl = Duration.parse(settings.get("relay.auth.startup-token-ttl", "PT24H"));
+        // embedded mode is the local dev default: hand the newcomer a working admin token once started
+        Runnable announceToken = embeddedMode && settings.find("relay.auth.jwt-secret").isPresent()
+                ? () -> LOG.info("Admin token (SUPER_ADMIN, valid {}h): {}", ttl.toHours(),
+                        tokens.mint("admin", List.of(Principal.SUPER_ADMIN), ttl))
+                : () -> { };
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeConfigure(BaseMainSupport m) {
-                m.getCamelContext().getManagementStrategy().addEventNotifier(new GuardInstaller(guard));
+                m.getCamelContext().getManagementStrategy().addEventNotifier(new GuardInstaller(guard, announceToken));
             }
         });
-        if (embeddedMode && settings.find("relay.auth.jwt-secret").isPresent()) {
-            Duration ttl = Duration.parse(settings.get("relay.auth.startup-token-ttl", "PT24H"));
-            LOG.info("Admin token (SUPER_ADMIN, valid {}h): {}", ttl.toHours(),
-                    tokens.mint("admin", List.of(Principal.SUPER_ADMIN), ttl));
-        }
         return tokens;
     }
 
@@ -61,10 +62,12 @@ public final class RelaySecurity {
     private static final class GuardInstaller extends EventNotifierSupport {
 
         private final HttpGuard guard;
+        private final Runnable onStarted;
         private final Set<Object> guarded = Collections.newSetFromMap(new IdentityHashMap<>());
 
-        GuardInstaller(HttpGuard guard) {
+        GuardInstaller(HttpGuard guard, Runnable onStarted) {
             this.guard = guard;
+            this.onStarted = onStarted;
             setIgnoreExchangeEvents(true);
             setIgnoreRouteEvents(true);
             setIgnoreServiceEvents(true);
@@ -87,8 +90,11 @@ public final class RelaySecurity {
                     LOG.debug("HTTP guard installed on router {}", router.getName());
                 }
             }
-            if (guarded.isEmpty() && event instanceof CamelEvent.CamelContextStartedEvent) {
-                LOG.error("No platform-http router found: the HTTP API is not protected");
+            if (event instanceof CamelEvent.CamelContextStartedEvent) {
+                if (guarded.isEmpty()) {
+                    LOG.error("No platform-http router found: the HTTP API is not protected");
+                }
+                onStarted.run();
             }
         }
     }

@@ -76,6 +76,31 @@ public final class Ed25519Keys {
         return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(x509));
     }
 
+    /** True when one {@code v1a,} entry of a webhook-signature header is this key's signature of the message. */
+    public static boolean verifies(String secret, String messageId, String timestamp, String body, String signatureHeader) {
+        if (signatureHeader == null || messageId == null || timestamp == null) {
+            return false;
+        }
+        byte[] content = (messageId + "." + timestamp + "." + (body == null ? "" : body))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (String entry : signatureHeader.trim().split(" +")) {
+            if (!entry.startsWith("v1a,")) {
+                continue;
+            }
+            try {
+                java.security.Signature v = java.security.Signature.getInstance("Ed25519");
+                v.initVerify(jdkPublicKey(x509(secret)));
+                v.update(content);
+                if (v.verify(Base64.getDecoder().decode(entry.substring(4)))) {
+                    return true;
+                }
+            } catch (GeneralSecurityException | IllegalArgumentException e) {
+                // not a valid signature: try the next entry
+            }
+        }
+        return false;
+    }
+
     private static byte[] raw(PublicKey key) {
         byte[] enc = key.getEncoded();
         return Arrays.copyOfRange(enc, enc.length - 32, enc.length);

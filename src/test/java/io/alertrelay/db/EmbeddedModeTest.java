@@ -1,7 +1,12 @@
 package io.alertrelay.db;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.alertrelay.security.RelaySecurity;
 import io.alertrelay.support.TestRelay;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,12 +31,24 @@ class EmbeddedModeTest {
         embedded.put("relay.data-dir", dataDir.toString());
 
         String flagId;
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        Logger security = (Logger) LoggerFactory.getLogger(RelaySecurity.class);
+        security.addAppender(logged);
         try (TestRelay relay = TestRelay.start(embedded)) {
+            // the start log hands a newcomer a working admin token
+            String line = logged.list.stream().map(ILoggingEvent::getFormattedMessage)
+                    .filter(m -> m.startsWith("Admin token (SUPER_ADMIN, valid 24h): ")).findFirst().orElseThrow();
+            String token = line.substring(line.indexOf(": ") + 2);
+            assertThat(relay.request("GET", "/api/admin/audit", token, null, null).statusCode()).isEqualTo(200);
+            assertThat(relay.request("GET", "/api/admin/audit", null, null, null).statusCode()).isEqualTo(401);
+
             var r = relay.postJson("/api/codes/DEMO-FOOD-0007/flag", "{\"reason\":\"expired\",\"severity\":\"medium\"}");
             assertThat(r.statusCode()).isEqualTo(202);
             assertThat(relay.json(r).get("agencies").toString()).isEqualTo("[\"FIRS\"]");
             flagId = relay.json(r).get("flagId").asText();
         }
+        security.detachAppender(logged);
         assertThat(Files.exists(dataDir.resolve("postgres/PG_VERSION"))).isTrue();
         assertThat(Files.exists(dataDir.resolve("relay-secrets.properties"))).isTrue();
 
