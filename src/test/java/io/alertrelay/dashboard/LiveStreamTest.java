@@ -48,6 +48,16 @@ class LiveStreamTest {
     }
 
     @Test
+    void onlyAnAdminTokenGetsAStreamTicket() {
+        assertThat(relay.request("POST", "/api/admin/stream-tickets", null, null, null).statusCode()).isEqualTo(401);
+        assertThat(relay.request("POST", "/api/admin/stream-tickets", relay.token("reporter", "REPORTER"), null, null)
+                .statusCode()).isEqualTo(403);
+        HttpResponse<String> ok = relay.request("POST", "/api/admin/stream-tickets", relay.adminToken(), null, null);
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(relay.json(ok).get("ticket").asText()).matches("\\d+\\.[A-Za-z0-9_-]{43}");
+    }
+
+    @Test
     void streamRefusesAMissingOrForgedTicket() {
         HttpResponse<String> none = relay.get("/dashboard/stream");
         assertThat(none.statusCode()).isEqualTo(401);
@@ -62,7 +72,7 @@ class LiveStreamTest {
     }
 
     @Test
-    void newFlagIsPushedToAnOpenStreamWithinASecondOrTwo() throws Exception {
+    void newFlagIsPushedToAnOpenStream() throws Exception {
         JsonNode issued = relay.json(relay.postJson("/api/admin/stream-tickets", ""));
         assertThat(issued.get("expiresAt").asText()).isNotBlank();
         // the stream authenticates by ticket, not by bearer token: a plain client is what a browser is here
@@ -90,6 +100,7 @@ class LiveStreamTest {
             assertThat(nextData(lines, "ready")).isNotNull();
 
             String code = Catalogue.newCode(relay, "drugs");
+            long sent = System.nanoTime();
             assertThat(relay.postJson("/api/codes/" + code + "/flag", "{\"reason\":\"counterfeit\",\"severity\":\"critical\"}")
                     .statusCode()).isEqualTo(202);
             String flag = null;
@@ -100,6 +111,8 @@ class LiveStreamTest {
                 }
             }
             assertThat(flag).as("flag event for " + code + " among " + seen).isNotNull();
+            // reported, not asserted (no timing assertions): the poll interval is 500 ms
+            System.out.printf("live feed: flag accepted -> event received in %d ms%n", (System.nanoTime() - sent) / 1_000_000);
             JsonNode event = new com.fasterxml.jackson.databind.ObjectMapper().readTree(flag);
             assertThat(event.get("category").asText()).isEqualTo("drugs");
             assertThat(event.get("severity").asText()).isEqualTo("critical");
