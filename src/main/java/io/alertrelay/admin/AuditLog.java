@@ -18,7 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.RejectedExecutionException;
 
 /** The audit_log table: one row per admin change attempt, written by the HTTP layer, read by admins. */
@@ -39,11 +41,13 @@ public final class AuditLog implements HttpGuard.Refusals, AutoCloseable {
     private final DataSource dataSource;
     private final ObjectMapper json;
     // refusals are noticed on the HTTP event loop, which must not wait for the database
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "audit-writer");
-        t.setDaemon(true);
-        return t;
-    });
+    // (bounded: a flood of refused requests must not grow memory; beyond it refusals are only logged)
+    private final ExecutorService writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(10_000), r -> {
+                Thread t = new Thread(r, "audit-writer");
+                t.setDaemon(true);
+                return t;
+            });
 
     public AuditLog(DataSource dataSource, ObjectMapper json) {
         this.dataSource = dataSource;
@@ -73,23 +77,29 @@ public final class AuditLog implements HttpGuard.Refusals, AutoCloseable {
         try {
             writer.execute(() -> record(new Entry(actor, method + " " + path, method, path, status, null, null, reason)));
         } catch (RejectedExecutionException stopped) {
-            LOG.warn("Audit writer stopped; refused {} {} by {} not recorded", method, path, actor);
+            LOG.warn("Audit writer busy or stopped: refused {} {} by {} ({}) not recorded", method, path, actor, status);
         }
     }
 
-    /** GET /api/admin/audit?limit=100: the newest rows first. */
+    /** GET /api/admin/audit?limit=100[&events=false]: the newest rows first, operational events included. */
     public void list(org.apache.camel.Exchange exchange) throws SQLException {
-        List<Map<String, Object>> rows = recent(AdminRequests.limit(exchange, 100, 1000));
+        String events = AdminRequests.text(exchange, "events").orElse("true");
+        if (!events.equals("true") && !events.equals("false")) {
+            throw io.alertrelay.http.ApiProblem.badRequest("invalid query parameter", "events: true or false");
+        }
+        List<Map<String, Object>> rows = recent(AdminRequests.limit(exchange, 100, 1000), Boolean.parseBoolean(events));
         exchange.getMessage().setBody(Map.of("count", rows.size(), "entries", rows));
     }
 
-    public List<Map<String, Object>> recent(int limit) throws SQLException {
+    public List<Map<String, Object>> recent(int limit, boolean includeEvents) throws SQLException {
         List<Map<String, Object>> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(RECENT)) {
-            ps.setInt(1, limit);
+            ps.setBoolean(1, includeEvents);
+            ps.setInt(2, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("kind", rs.getString("kind"));
                     row.put("id", rs.getLong("id"));
                     row.put("actor", rs.getString("actor"));
                     row.put("action", rs.getString("action"));

@@ -137,7 +137,9 @@ public final class WebhookAdmin {
             problems.add("webhookUrl: required, a string");
         }
         Map<String, String> headers = customHeaders(body.get("customHeaders"), problems);
-        String algorithm = algorithm(body.get("signingAlgorithm"), HMAC, problems);
+        Optional<Agency> before = find(name);
+        // a re-registration keeps the agency's algorithm unless the request names one
+        String algorithm = algorithm(body.get("signingAlgorithm"), before.map(Agency::algorithm).orElse(HMAC), problems);
         JsonNode display = body.get("displayName");
         if (display != null && !display.isNull() && (!display.isTextual() || display.asText().length() > 200)) {
             problems.add("displayName: a string of at most 200 characters");
@@ -146,7 +148,6 @@ public final class WebhookAdmin {
             throw new ApiProblem(400, "invalid webhook registration", problems);
         }
         String url = targets.check(urlNode.asText());
-        Optional<Agency> before = find(name);
         before.ifPresent(a -> exchange.setProperty(AdminAudit.BEFORE, view(a)));
         String secret = newSecret(algorithm);
         boolean created;

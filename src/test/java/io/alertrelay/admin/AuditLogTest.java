@@ -91,5 +91,21 @@ class AuditLogTest {
         assertThat(relay.json(relay.requestJson("GET", "/api/admin/audit?limit=1", null)).get("entries")).hasSize(1);
         assertThat(relay.requestJson("GET", "/api/admin/audit?limit=0", null).statusCode()).isEqualTo(400);
         assertThat(relay.requestJson("GET", "/api/admin/audit?limit=many", null).statusCode()).isEqualTo(400);
+        assertThat(relay.requestJson("GET", "/api/admin/audit?events=maybe", null).statusCode()).isEqualTo(400);
+        assertThat(relay.json(relay.requestJson("GET", "/api/admin/audit?events=false&limit=1000", null)).get("entries"))
+                .allMatch(e -> e.get("kind").asText().equals("change"));
+    }
+
+    @Test
+    void operationalEventsAppearInTheAuditTrail() {
+        TestAgencies.Agency agency = TestAgencies.create(relay, "http://127.0.0.1:1/none", 10, 100);
+        relay.update("INSERT INTO operational_events (event_type, agency_id, detail) VALUES ('webhook.disabled', ?, "
+                + "'{\"reason\":\"410 Gone\"}'::jsonb)", agency.id());
+        JsonNode e = auditEntries(relay, "agency/" + agency.name()).get(0);
+        assertThat(e.get("kind").asText()).isEqualTo("event");
+        assertThat(e.get("actor").asText()).isEqualTo("relay");
+        assertThat(e.get("action").asText()).isEqualTo("webhook.disabled");
+        assertThat(e.get("outcome").asText()).isEqualTo("failure");
+        assertThat(e.get("after").get("reason").asText()).isEqualTo("410 Gone");
     }
 }

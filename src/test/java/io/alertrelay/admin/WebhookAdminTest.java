@@ -200,6 +200,11 @@ class WebhookAdminTest {
         assertThatThrownBy(() -> new Webhook(oldSecret).verify(after.body(), signedHeaders(after)))
                 .isInstanceOf(WebhookVerificationException.class);
 
+        JsonNode rotation = AuditLogTest.auditEntries(relay, base(agency) + "/rotate-secret").get(0);
+        assertThat(rotation.get("action").asText()).isEqualTo("admin-webhook-rotate-secret");
+        assertThat(rotation.get("after").get("previousSecretValidUntil").asText()).isNotBlank();
+        assertThat(rotation.toString()).doesNotContain(newSecret).doesNotContain(oldSecret);
+
         assertThat(relay.requestJson("POST", base(agency) + "/rotate-secret", "{\"gracePeriod\":\"P30D\"}").statusCode())
                 .isEqualTo(400);
         assertThat(relay.requestJson("POST", base("NO-SUCH-AGENCY") + "/rotate-secret", null).statusCode()).isEqualTo(404);
@@ -231,6 +236,11 @@ class WebhookAdminTest {
                 + "/demo/agencies/" + demoAgency + "\",\"signingAlgorithm\":\"ed25519\"}").statusCode()).isEqualTo(201);
         HttpResponse<String> demoTest = relay.requestJson("POST", base(demoAgency) + "/test", null);
         assertThat(relay.json(demoTest).get("delivered").asBoolean()).as(demoTest.body()).isTrue();
+        // re-registering without naming an algorithm keeps Ed25519
+        HttpResponse<String> again = relay.requestJson("POST", base(demoAgency) + "/register", "{\"webhookUrl\":\""
+                + relay.baseUrl() + "/demo/agencies/" + demoAgency + "\"}");
+        assertThat(relay.json(again).get("signingAlgorithm").asText()).isEqualTo("ed25519");
+        assertThat(relay.json(again).has("secret")).isFalse();
 
         String hmacAgency = newAgency();
         register(hmacAgency, "");
