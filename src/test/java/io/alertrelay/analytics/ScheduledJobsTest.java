@@ -118,6 +118,9 @@ class ScheduledJobsTest {
         assertThat(sizes).containsExactlyInAnyOrder(110, 210, 303);
         assertThat(digested).isEqualTo(flags);
         assertThat(TestAgencies.count(relay, "SELECT count(*) FROM flag_digests WHERE agency_id = ?", agency.id())).isEqualTo(23);
+        // digests went through the quota like any alert: the counters count the three messages sent
+        await().atMost(WAIT).until(() -> TestAgencies.count(relay,
+                "SELECT day_count FROM agency_rate_limits WHERE agency_id = ?", agency.id()) == 3);
 
         // the flags are marked digested: another run sends this agency nothing more
         JsonNode again = run("weekly-digest").path("result");
