@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.alertrelay.admin.AdminBeans;
 import io.alertrelay.config.LocalSecrets;
 import io.alertrelay.config.RelaySettings;
+import io.alertrelay.dashboard.DashboardBeans;
 import io.alertrelay.db.Database;
 import io.alertrelay.db.EmbeddedPostgres;
 import io.alertrelay.demo.DemoData;
@@ -123,6 +124,7 @@ public final class RelayApplication implements AutoCloseable {
         main.bind("flagIntake", new FlagIntake(new FlagStore(dataSource), json, maxBody));
         main.bind("demoReceiver", new DemoReceiver(dataSource, cipher, json));
         io.alertrelay.schedules.ScheduleBeans.bind(main, settings, dataSource, json);
+        DashboardBeans.bind(main, settings, dataSource, json);
 
         ZoneId zone = ZoneId.of(settings.get("relay.schedule.zone", "Africa/Lagos"));
         AgencyQuota quota = new AgencyQuota(dataSource, zone);
