@@ -65,7 +65,7 @@ class RetryTimingAndBreakerTest {
              TestRelay relay = TestRelay.start(Map.of(
                      "relay.delivery.breaker.minimum-calls", "4",
                      "relay.delivery.breaker.window", "4",
-                     "relay.delivery.breaker.wait-open", "PT2S",
+                     "relay.delivery.breaker.wait-open", "PT4S",
                      "relay.delivery.breaker.half-open-calls", "1",
                      "relay.delivery.redelivery.maximum", "0",
                      "relay.delivery.retry-schedule", "PT0.2S,PT0.2S,PT0.2S,PT0.2S,PT0.2S,PT0.2S,PT0.2S,PT0.2S"))) {
@@ -77,9 +77,17 @@ class RetryTimingAndBreakerTest {
 
             await().atMost(Duration.ofSeconds(15)).until(() -> breakers.isOpen(agency.name()));
             assertThat(breakers.states().get(agency.name()).get("state")).isEqualTo("OPEN");
-            long attemptsWhenOpened = TestAgencies.count(relay,
-                    "SELECT count(*) FROM webhook_logs WHERE agency_id = ?", agency.id());
-            assertThat(attemptsWhenOpened).isEqualTo(4);
+            // the breaker counts a call before its attempt row commits, and the other delivery may
+            // have had a permission in flight when it opened: wait for the log to settle
+            long[] settled = {-1};
+            await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(150)).until(() -> {
+                long now = TestAgencies.count(relay, "SELECT count(*) FROM webhook_logs WHERE agency_id = ?", agency.id());
+                boolean same = now == settled[0];
+                settled[0] = now;
+                return same && now >= 4;
+            });
+            long attemptsWhenOpened = settled[0];
+            assertThat(attemptsWhenOpened).isBetween(4L, 5L);
 
             // while open nothing is sent and no attempt is used up; the agency comes back meanwhile
             receiver.byDefault(new Reply(200, Map.of(), null));
