@@ -33,7 +33,7 @@ public final class EventsBeans {
         main.bind("targetGuard", guard);
         main.bind("subscriptions", subscriptions);
         main.bind("subscriptionAdmin", new SubscriptionAdmin(subscriptions, guard, cipher, bodies));
-        main.bind("subscriptionTargets", new SubscriptionTargets(guard));
+        main.bind("subscriptionTargets", new SubscriptionTargets(guard, json));
         main.bind("eventRelay", events);
         main.bind("codeUnflag", new CodeUnflag(dataSource, bodies));
         main.bind("partners", partners);
