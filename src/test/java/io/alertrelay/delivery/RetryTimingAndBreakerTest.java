@@ -77,6 +77,9 @@ class RetryTimingAndBreakerTest {
 
             await().atMost(Duration.ofSeconds(15)).until(() -> breakers.isOpen(agency.name()));
             assertThat(breakers.states().get(agency.name()).get("state")).isEqualTo("OPEN");
+            // the 4th attempt's log row is written just after the breaker counted it: wait for it, not past it
+            await().atMost(Duration.ofSeconds(5)).until(() -> TestAgencies.count(relay,
+                    "SELECT count(*) FROM webhook_logs WHERE agency_id = ?", agency.id()) == 4);
             long attemptsWhenOpened = TestAgencies.count(relay,
                     "SELECT count(*) FROM webhook_logs WHERE agency_id = ?", agency.id());
             assertThat(attemptsWhenOpened).isEqualTo(4);
