@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.standardwebhooks.Webhook;
 import io.alertrelay.support.AgencyReceiver;
+import io.alertrelay.support.TestAgencies;
 import io.alertrelay.support.TestRelay;
 import io.alertrelay.support.TestSubscriptions;
 import io.alertrelay.support.TestSubscriptions.Subscription;
@@ -152,6 +153,37 @@ class EventRelayTest {
         }
         assertThat(relay.get("/api/admin/subscriptions/" + all.id()).statusCode()).isEqualTo(404);
         assertThat(inactive.id()).isNotEqualTo(otherType.id());
+    }
+
+    @Test
+    void subscriptionLinkedToAnAgencyCountsAgainstThatAgencysQuota() {
+        TestAgencies.Agency full = TestAgencies.create(relay, receiver.url("/agency-itself"), 0, 0);
+        String type = TestSubscriptions.uniqueType("quota");
+        HttpResponse<String> created = relay.postJson("/api/admin/subscriptions", "{\"name\":\"quota-" + UUID.randomUUID()
+                + "\",\"eventType\":\"" + type + "\",\"target\":\"" + receiver.url("/linked") + "\",\"agency\":\""
+                + full.name() + "\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(relay.json(created).get("agency").asText()).isEqualTo(full.name());
+        String eventId = "evt-" + UUID.randomUUID();
+        postEvent(eventId, type, "{}");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(relay.json(relay.get("/api/events/" + eventId))
+                .get("deliveries").get(0).get("status").asText()).isEqualTo("throttled"));
+        assertThat(receiver.received()).isEmpty();
+    }
+
+    @Test
+    void goneSubscriptionTargetIsSwitchedOffAndAdminsAreTold() {
+        receiver.byDefault(AgencyReceiver.Reply.status(410));
+        String type = TestSubscriptions.uniqueType("gone");
+        Subscription gone = TestSubscriptions.create(relay, type, receiver.url("/gone"), true);
+        postEvent("evt-" + UUID.randomUUID(), type, "{}");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(
+                relay.json(relay.get("/api/admin/subscriptions/" + gone.id())).get("active").asBoolean()).isFalse());
+        assertThat(receiver.received()).hasSize(1);
+        assertThat(relay.queryValue("SELECT count(*) FROM operational_events WHERE event_type = 'webhook.disabled' "
+                + "AND detail->>'agency' = ?", "subscription:" + gone.name())).isEqualTo(1L);
+        // switched off: the next event has nobody to go to
+        assertThat(relay.json(postEvent("evt-" + UUID.randomUUID(), type, "{}")).get("deliveries")).isEmpty();
     }
 
     @Test
