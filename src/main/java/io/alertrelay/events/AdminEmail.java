@@ -23,11 +23,30 @@ public final class AdminEmail {
     private final String from;
     private final String subjectPrefix;
 
-    public AdminEmail(Optional<String> smtpUrl, Optional<String> to, String from, String subjectPrefix) {
-        this.smtpUrl = smtpUrl;
+    /**
+     * Credentials come separately ({@code relay.mail.username}/{@code relay.mail.password}): Camel
+     * masks properties named like passwords in its start-up log, but not a password inside a URL.
+     */
+    public AdminEmail(Optional<String> smtpUrl, Optional<String> username, Optional<String> password,
+                      Optional<String> to, String from, String subjectPrefix) {
+        this.smtpUrl = smtpUrl.map(url -> withCredentials(url, username, password));
         this.to = to;
         this.from = from;
         this.subjectPrefix = subjectPrefix;
+    }
+
+    private static String withCredentials(String url, Optional<String> username, Optional<String> password) {
+        StringBuilder out = new StringBuilder(url);
+        char sep = url.contains("?") ? '&' : '?';
+        if (username.isPresent()) {
+            out.append(sep).append("username=").append(java.net.URLEncoder.encode(username.get(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            sep = '&';
+        }
+        if (password.isPresent()) {
+            out.append(sep).append("password=RAW(").append(password.get()).append(')');
+        }
+        return out.toString();
     }
 
     public boolean enabled() {

@@ -38,7 +38,8 @@ public final class EventsBeans {
         main.bind("codeUnflag", new CodeUnflag(dataSource, bodies));
         main.bind("partners", partners);
         main.bind("partnerWebhooks", new PartnerWebhooks(dataSource, partners, events, bodies));
-        main.bind("adminEmail", new AdminEmail(settings.find("relay.mail.smtp-url"), settings.find("relay.mail.to"),
+        main.bind("adminEmail", new AdminEmail(settings.find("relay.mail.smtp-url"),
+                settings.find("relay.mail.username"), settings.find("relay.mail.password"), settings.find("relay.mail.to"),
                 settings.get("relay.mail.from", "alert-relay@localhost"),
                 settings.get("relay.mail.subject-prefix", "[Alert Relay]")));
     }
