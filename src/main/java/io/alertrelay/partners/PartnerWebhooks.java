@@ -134,6 +134,12 @@ public final class PartnerWebhooks {
                     answer.put("partner", partner);
                     answer.put("webhookId", webhookId);
                     if (rs.next()) {
+                        if ("processing".equals(rs.getString("outcome"))) {
+                            // the first delivery is still being worked: not yet a result to repeat, and
+                            // if it fails unexpectedly it is forgotten, so the partner must retry
+                            throw new ApiProblem(409, "webhook is still being processed",
+                                    List.of("webhook-id: '" + webhookId + "' arrived moments ago; retry later"));
+                        }
                         answer.put("outcome", rs.getString("outcome"));
                         answer.put("result", readJson(rs.getString("result")));
                         answer.put("firstReceivedAt", rs.getTimestamp("received_at").toInstant().toString());
