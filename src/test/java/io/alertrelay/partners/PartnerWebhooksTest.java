@@ -88,6 +88,37 @@ class PartnerWebhooksTest {
     }
 
     @Test
+    void concurrentRepeatsOfOneWebhookCreateOneEvent() throws Exception {
+        Partner partner = register(relay);
+        String webhookId = "msg_" + UUID.randomUUID();
+        String body = "{\"type\":\"recall.issued\",\"data\":{\"batch\":\"B-1\"}}";
+        long now = Instant.now().getEpochSecond();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            var latch = new java.util.concurrent.CountDownLatch(1);
+            java.util.List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(pool.submit(() -> {
+                    latch.await();
+                    return send(relay, partner.name(), partner.secret(), webhookId, now, body).statusCode();
+                }));
+            }
+            latch.countDown();
+            java.util.List<Integer> statuses = new java.util.ArrayList<>();
+            for (var f : answers) {
+                statuses.add(f.get());
+            }
+            assertThat(statuses).containsOnly(202, 200, 409);
+            assertThat(statuses.stream().filter(x -> x == 202).count()).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(relay.queryValue("SELECT count(*) FROM events WHERE event_id = ?", partner.name() + ":" + webhookId))
+                .isEqualTo(1L);
+        assertThat(send(relay, partner.name(), partner.secret(), webhookId, now, body).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void badOrStaleSignaturesAndUnknownPartnersAre401() throws Exception {
         Partner partner = register(relay);
         Partner other = register(relay);
