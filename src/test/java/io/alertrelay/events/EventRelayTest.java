@@ -69,7 +69,7 @@ class EventRelayTest {
                 statuses.add(r.statusCode());
                 assertThat(relay.json(r).get("event_id").asText()).isEqualTo(eventId);
             }
-            assertThat(statuses).containsOnly(202, 200);
+            assertThat(statuses).isSubsetOf(202, 200);
             assertThat(statuses.stream().filter(s -> s == 202).count()).isEqualTo(1);
         } finally {
             pool.shutdownNow();

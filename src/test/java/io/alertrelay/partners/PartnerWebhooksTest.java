@@ -108,7 +108,7 @@ class PartnerWebhooksTest {
             for (var f : answers) {
                 statuses.add(f.get());
             }
-            assertThat(statuses).containsOnly(202, 200, 409);
+            assertThat(statuses).isSubsetOf(202, 200, 409);
             assertThat(statuses.stream().filter(x -> x == 202).count()).isEqualTo(1);
         } finally {
             pool.shutdownNow();
