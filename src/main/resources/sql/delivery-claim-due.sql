@@ -4,12 +4,14 @@
 WITH due AS (
     SELECT d.id
       FROM deliveries d
-      JOIN agencies a ON a.id = d.agency_id
+      LEFT JOIN agencies a ON a.id = d.agency_id
+      LEFT JOIN subscriptions s ON s.id = d.subscription_id
      WHERE d.status = 'pending'
        AND d.next_attempt_at <= now()
        AND (d.attempts > 0 OR d.retry_round > 0 OR d.next_attempt_at <= now() - make_interval(secs => ?))
        AND (d.lease_until IS NULL OR d.lease_until < now())
-       AND a.webhook_active AND a.webhook_url IS NOT NULL
+       AND CASE WHEN d.subscription_id IS NULL THEN a.webhook_active AND a.webhook_url IS NOT NULL
+                ELSE s.active AND s.deleted_at IS NULL END
      ORDER BY d.next_attempt_at
      LIMIT ?
        FOR UPDATE OF d SKIP LOCKED

@@ -5,8 +5,11 @@ WITH claimed AS (
      WHERE d.id = ?::uuid
        AND d.status = 'pending'
        AND (d.lease_until IS NULL OR d.lease_until < now())
-       AND EXISTS (SELECT 1 FROM agencies a
-                    WHERE a.id = d.agency_id AND a.webhook_active AND a.webhook_url IS NOT NULL)
+       AND CASE WHEN d.subscription_id IS NULL
+                THEN EXISTS (SELECT 1 FROM agencies a
+                              WHERE a.id = d.agency_id AND a.webhook_active AND a.webhook_url IS NOT NULL)
+                ELSE EXISTS (SELECT 1 FROM subscriptions s
+                              WHERE s.id = d.subscription_id AND s.active AND s.deleted_at IS NULL) END
     RETURNING d.*
 )
 -- followed by delivery-claimed-select.sql (what a worker needs of the claimed rows)

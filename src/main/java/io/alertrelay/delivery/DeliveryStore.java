@@ -24,6 +24,7 @@ public final class DeliveryStore {
     private static final String RESCHEDULE = SqlStatements.load("delivery-reschedule");
     private static final String FINISH = SqlStatements.load("delivery-finish");
     private static final String DISABLE_WEBHOOK = SqlStatements.load("agency-disable-webhook");
+    private static final String DISABLE_SUBSCRIPTION = SqlStatements.load("subscription-disable");
 
     private final DataSource dataSource;
     private final String instanceId;
@@ -112,6 +113,18 @@ public final class DeliveryStore {
         }
     }
 
+    /** 410 Gone: deactivates the delivery's target, the subscription or else the agency's webhook. */
+    public void disableTarget(ClaimedDelivery d) throws SQLException {
+        if (d.subscriptionId().isEmpty()) {
+            disableWebhook(d.agencyId());
+            return;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(DISABLE_SUBSCRIPTION)) {
+            ps.setLong(1, d.subscriptionId().get());
+            ps.executeUpdate();
+        }
+    }
+
     private static void setInt(PreparedStatement ps, int index, Integer value) throws SQLException {
         if (value == null) {
             ps.setNull(index, Types.INTEGER);
@@ -130,7 +143,8 @@ public final class DeliveryStore {
                         Optional.ofNullable(rs.getString("secret_enc")), rs.getString("custom_headers"),
                         Optional.ofNullable(rs.getString("case_number_field")), rs.getString("event_type"),
                         rs.getString("payload"), rs.getInt("severity_rank"), rs.getInt("attempts"),
-                        rs.getInt("retry_round"), rs.getString("correlation_id")));
+                        rs.getInt("retry_round"), rs.getString("correlation_id"),
+                        Optional.ofNullable((Long) rs.getObject("subscription_id"))));
             }
         }
         return out;

@@ -101,7 +101,7 @@ public final class DeliveryWork {
             store.reschedule(d.id(), breakers.waitOpen(), 0);
             return;
         }
-        if (!quota.tryReserve(d.agencyId())) {
+        if (d.agencyRef().isPresent() && !quota.tryReserve(d.agencyId())) {
             var until = quota.markThrottled(d.agencyId());
             store.finish(d.id(), "throttled", Optional.of("quota reached; deferred until " + until));
             LOG.info("Agency {} quota reached: delivery {} deferred until {}", d.agency(), d.id(), until);
@@ -174,8 +174,8 @@ public final class DeliveryWork {
         if (status == 410) {
             breaker.onSuccess(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
             store.recordAttempt(d.id(), "failed", "gone", status, Optional.of(text), Optional.empty(), ms);
-            store.disableWebhook(d.agencyId());
-            events.record(OperationalEvents.WEBHOOK_DISABLED, Optional.of(d.agencyId()), Optional.of(d.id()),
+            store.disableTarget(d);
+            events.record(OperationalEvents.WEBHOOK_DISABLED, d.agencyRef(), Optional.of(d.id()),
                     Map.of("agency", d.agency(), "reason", "410 Gone from " + d.webhookUrl()));
             throw new DeliveryFailure.Permanent(text);
         }
@@ -205,7 +205,7 @@ public final class DeliveryWork {
         String error = failureText(exchange);
         if (delay.isEmpty() || attemptsSoFar(exchange, d) >= settings.maxAttempts()) {
             store.finish(d.id(), "failed", Optional.of(error));
-            events.record(OperationalEvents.DELIVERY_EXHAUSTED, Optional.of(d.agencyId()), Optional.of(d.id()),
+            events.record(OperationalEvents.DELIVERY_EXHAUSTED, d.agencyRef(), Optional.of(d.id()),
                     Map.of("agency", d.agency(), "eventType", d.eventType(), "lastError", error));
             return;
         }
@@ -223,7 +223,7 @@ public final class DeliveryWork {
         Duration wait = bounded(deferred.delay());
         if (attemptsSoFar(exchange, d) >= settings.maxAttempts()) {
             store.finish(d.id(), "failed", Optional.of(deferred.getMessage()));
-            events.record(OperationalEvents.DELIVERY_EXHAUSTED, Optional.of(d.agencyId()), Optional.of(d.id()),
+            events.record(OperationalEvents.DELIVERY_EXHAUSTED, d.agencyRef(), Optional.of(d.id()),
                     Map.of("agency", d.agency(), "eventType", d.eventType(), "lastError", deferred.getMessage()));
             return;
         }

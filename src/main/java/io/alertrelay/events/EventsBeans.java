@@ -1,0 +1,46 @@
+package io.alertrelay.events;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.alertrelay.config.RelaySettings;
+import io.alertrelay.partners.PartnerWebhooks;
+import io.alertrelay.partners.Partners;
+import io.alertrelay.signing.SecretCipher;
+import org.apache.camel.main.Main;
+
+import javax.sql.DataSource;
+import java.time.Duration;
+
+/**
+ * Wiring of the generic event relay, subscriptions, unflag, admin email and inbound partner webhooks:
+ * the beans routes/events.camel.yaml, partner-webhooks.camel.yaml and admin-email.camel.yaml call.
+ */
+public final class EventsBeans {
+
+    private EventsBeans() {
+    }
+
+    public static void bind(Main main, RelaySettings settings, DataSource dataSource, SecretCipher cipher, ObjectMapper json) {
+        JsonBodies bodies = new JsonBodies(json, settings.getInt("relay.http.max-body-bytes", 1_048_576));
+        // the component check runs against the live CamelContext, once it exists
+        TargetGuard guard = new TargetGuard(settings.getBoolean("relay.delivery.allow-private-targets", false),
+                TargetGuard.schemes(settings.get("relay.subscriptions.allowed-schemes", "http,https,file")),
+                scheme -> main.getCamelContext() != null && main.getCamelContext().getComponent(scheme, true) != null,
+                java.net.InetAddress::getAllByName);
+        Subscriptions subscriptions = new Subscriptions(dataSource,
+                Duration.parse(settings.get("relay.subscriptions.cache-ttl", "PT5S")));
+        EventRelay events = new EventRelay(dataSource, subscriptions, bodies);
+        Partners partners = new Partners(dataSource, cipher, bodies);
+        main.bind("targetGuard", guard);
+        main.bind("subscriptions", subscriptions);
+        main.bind("subscriptionAdmin", new SubscriptionAdmin(subscriptions, guard, cipher, bodies));
+        main.bind("subscriptionTargets", new SubscriptionTargets(guard, json));
+        main.bind("eventRelay", events);
+        main.bind("codeUnflag", new CodeUnflag(dataSource, bodies));
+        main.bind("partners", partners);
+        main.bind("partnerWebhooks", new PartnerWebhooks(dataSource, partners, events, bodies));
+        main.bind("adminEmail", new AdminEmail(settings.find("relay.mail.smtp-url"),
+                settings.find("relay.mail.username"), settings.find("relay.mail.password"), settings.find("relay.mail.to"),
+                settings.get("relay.mail.from", "alert-relay@localhost"),
+                settings.get("relay.mail.subject-prefix", "[Alert Relay]")));
+    }
+}

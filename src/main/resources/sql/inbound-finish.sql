@@ -1,0 +1,1 @@
+UPDATE inbound_events SET outcome = ?, result = ?::jsonb WHERE id = ?

@@ -1,0 +1,1 @@
+DELETE FROM partners WHERE name = ?

@@ -1,0 +1,1 @@
+SELECT secret_enc FROM partners WHERE name = ? AND active
