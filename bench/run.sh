@@ -80,7 +80,7 @@ java_opts=${BENCH_JAVA_OPTS:-}
 jfr=""
 if [ "$profile" = 1 ]; then
   jfr="$PWD/$results/$stamp${label:+-$label}.jfr"
-  java_opts="$java_opts -XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true"
+  jfr_opts="-XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true"
 fi
 
 relay_pid=""
@@ -116,30 +116,46 @@ cat >"$work/routes/bench-ping.camel.yaml" <<'YAML'
             constant: "pong"
 YAML
 
-echo "starting the relay on 127.0.0.1:$port (data in $work/data) ..."
-# shellcheck disable=SC2086
-RELAY_DATA_DIR="$work/data" RELAY_HTTP_PORT=$port RELAY_JWT_SECRET=$jwt_secret RELAY_MASTER_KEY=$master_key \
-RELAY_DEMO_DATA=true RELAY_ALLOW_PRIVATE_TARGETS=true RELAY_ROUTES_DIR="$work/routes" \
-  java $java_opts \
-    -Drelay.http.client-rate-limit.per-minute=100000000 \
-    -Drelay.delivery.pace.requests-per-period=1000000 \
-    -Drelay.routes.reload=false \
-    -jar target/alert-relay.jar >"$work/relay.log" 2>&1 &
-relay_pid=$!
+start_relay() { # $1: extra JVM options
+  : >"$work/relay.log"
+  # shellcheck disable=SC2086
+  RELAY_DATA_DIR="$work/data" RELAY_HTTP_PORT=$port RELAY_JWT_SECRET=$jwt_secret RELAY_MASTER_KEY=$master_key \
+  RELAY_DEMO_DATA=true RELAY_ALLOW_PRIVATE_TARGETS=true RELAY_ROUTES_DIR="$work/routes" \
+    java $java_opts $1 \
+      -Drelay.http.client-rate-limit.per-minute=100000000 \
+      -Drelay.delivery.pace.requests-per-period=1000000 \
+      -Drelay.routes.reload=false \
+      -jar target/alert-relay.jar >"$work/relay.log" 2>&1 &
+  relay_pid=$!
+  for _ in $(seq 1 240); do
+    grep -q 'Alert Relay ready' "$work/relay.log" 2>/dev/null && return 0
+    kill -0 "$relay_pid" 2>/dev/null || { echo "the relay did not start:"; tail -40 "$work/relay.log"; exit 1; }
+    sleep 0.5
+  done
+  echo "the relay was not ready in 120 s:"; tail -40 "$work/relay.log"; exit 1
+}
+stop_relay() {
+  kill "$relay_pid" 2>/dev/null || true
+  for _ in $(seq 1 60); do kill -0 "$relay_pid" 2>/dev/null || break; sleep 0.5; done
+}
 
-for _ in $(seq 1 240); do
-  grep -q 'Alert Relay ready' "$work/relay.log" 2>/dev/null && break
-  kill -0 "$relay_pid" 2>/dev/null || { echo "the relay did not start:"; tail -40 "$work/relay.log"; exit 1; }
-  sleep 0.5
-done
-grep -q 'Alert Relay ready' "$work/relay.log" || { echo "the relay was not ready in 120 s:"; tail -40 "$work/relay.log"; exit 1; }
+echo "starting the relay on 127.0.0.1:$port (data in $work/data) ..."
+if [ "$profile" = 1 ]; then
+  # pg_stat_statements must be preloaded: create the cluster, stop, enable it, start again
+  start_relay ""
+  stop_relay
+  echo "shared_preload_libraries = 'pg_stat_statements'" >>"$work/data/postgres/postgresql.conf"
+  start_relay "$jfr_opts"
+else
+  start_relay ""
+fi
 pg_port=$(sed -n 's/.*Embedded PostgreSQL running on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/relay.log" | head -1)
 
 java -cp target/alert-relay.jar bench/RelayBench.java \
   --url "http://127.0.0.1:$port" --db-url "jdbc:postgresql://127.0.0.1:$pg_port/relay" --pid "$relay_pid" \
   --jwt-secret "$jwt_secret" --master-key "$master_key" --out "$results" --label "$label" \
   --seconds "$seconds" --warmup "$warmup" --ceiling-seconds "$ceiling" --concurrency "$concurrency" \
-  --e2e-rate "$e2e_rate" --ingest-rate "$ingest_rate" --wrk "$(command -v wrk || true)" --pgbench "$pgbench"
+  --e2e-rate "$e2e_rate" --ingest-rate "$ingest_rate" --wrk "$(command -v wrk || true)" --pgbench "$pgbench" --profile "$profile"
 
 errors=$(grep -c -E ' ERROR | WARN ' "$work/relay.log" || true)
 echo "relay log: $errors WARN/ERROR lines"
