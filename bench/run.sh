@@ -127,6 +127,7 @@ start_relay() { # $1: extra JVM options
       -Drelay.routes.reload=false \
       -jar target/alert-relay.jar >"$work/relay.log" 2>&1 &
   relay_pid=$!
+  disown "$relay_pid" 2>/dev/null || true
   for _ in $(seq 1 240); do
     grep -q 'Alert Relay ready' "$work/relay.log" 2>/dev/null && return 0
     kill -0 "$relay_pid" 2>/dev/null || { echo "the relay did not start:"; tail -40 "$work/relay.log"; exit 1; }
