@@ -354,6 +354,9 @@ public class RelayBench {
             AtomicInteger other = new AtomicInteger();
             AtomicLong maxLag = new AtomicLong();
             CountDownLatch done = new CountDownLatch(total);
+            // at most this many requests in flight: a stalled relay must not make the client open
+            // thousands of connections (a late send still counts its latency from its due time)
+            java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(256);
             AtomicBoolean probing = new AtomicBoolean(name.equals("e2e"));
             Thread probe = probing.get() ? quotaProbe(probing) : null;
             Sampler.Mark mark = sampler.mark();
@@ -369,10 +372,12 @@ public class RelayBench {
                 while ((wait = due[i] - System.nanoTime()) > 0) {
                     LockSupport.parkNanos(wait);
                 }
+                inFlight.acquireUninterruptibly();
                 maxLag.accumulateAndGet(System.nanoTime() - due[i], Math::max);
                 int n = i;
                 client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
                     answered[n] = System.nanoTime();
+                    inFlight.release();
                     if (e == null && r.statusCode() == 202) {
                         Matcher m = FLAG_ID.matcher(r.body());
                         if (m.find()) {
@@ -425,9 +430,11 @@ public class RelayBench {
             out.put("endToEndMs", percentiles(deliveries.fromAccepted()));
             out.put("endToEndFromSendMs", percentiles(deliveries.fromSend()));
             out.put("deliveredBefore202", deliveries.before202());
-            out.put("durableFlags", countFlags(phase));
+            long durable = countFlags(phase);
+            out.put("durableFlags", durable);
             out.put("deliveries", deliveries.counts(outbox));
             out.put("resources", usage.toMap());
+            out.put("cpuMsPerFlag", usage.perFlag(durable));
             return out;
         }
 
@@ -487,6 +494,7 @@ public class RelayBench {
             out.put("deliveryDrainSecondsAfterLoad", round(deliveries.lastArrivalNanos() > drainStart
                     ? (deliveries.lastArrivalNanos() - drainStart) / 1e9 : 0));
             out.put("resources", usage.toMap());
+            out.put("cpuMsPerFlag", usage.perFlag(flags));
             Files.deleteIfExists(script);
             return out;
         }
@@ -796,6 +804,17 @@ public class RelayBench {
 
         record Usage(double seconds, double relayCpuPct, double pgCpuPct, double benchCpuPct, double machineBusyPct,
                      long relayRssMaxMiB, long relayRssEndMiB) {
+            /** CPU time per durable flag while the phase ran (deliveries of the phase partly after it). */
+            Map<String, Object> perFlag(long flags) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                if (flags > 0) {
+                    m.put("relay", round(relayCpuPct * 10 * seconds / flags));
+                    m.put("postgres", round(pgCpuPct * 10 * seconds / flags));
+                    m.put("bench", round(benchCpuPct * 10 * seconds / flags));
+                }
+                return m;
+            }
+
             Map<String, Object> toMap() {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("relayCpuPercentOfOneCore", round(relayCpuPct));
@@ -1024,8 +1043,8 @@ public class RelayBench {
         System.out.println();
         System.out.println("Alert Relay benchmark  " + report.get("startedAt") + "  " + report.get("machine"));
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-11s %-16s %9s %22s %24s %20s %25s %8s%n", "phase", "load", "flags/s",
-                "ingest p50/p95/p99 ms", "end-to-end p50/p95/p99", "deliv exp/recv/verif", "relay/pg/bench/other CPU", "RSS MiB");
+        System.out.printf(Locale.ROOT, "%-11s %-16s %9s %22s %24s %20s %25s %8s %21s%n", "phase", "load", "flags/s",
+                "ingest p50/p95/p99 ms", "end-to-end p50/p95/p99", "deliv exp/recv/verif", "relay/pg/bench/other CPU", "RSS MiB", "CPU ms/flag relay/pg");
         for (Map<String, Object> p : phases) {
             Map<String, Object> ingest = (Map<String, Object>) p.get("ingestMs");
             Map<String, Object> e2e = (Map<String, Object>) p.getOrDefault("endToEndMs", Map.of());
@@ -1033,12 +1052,14 @@ public class RelayBench {
             Map<String, Object> r = (Map<String, Object>) p.getOrDefault("resources", Map.of());
             String load = p.containsKey("targetRate") ? p.get("targetRate") + "/s x" + p.get("seconds") + "s"
                     : p.get("connections") + " conn x" + p.get("seconds") + "s";
-            System.out.printf(Locale.ROOT, "%-11s %-16s %9s %22s %24s %20s %25s %8s%n", p.get("name"), load,
+            System.out.printf(Locale.ROOT, "%-11s %-16s %9s %22s %24s %20s %25s %8s %21s%n", p.get("name"), load,
                     p.get("acceptedPerSecond"), triple(ingest), e2e.isEmpty() ? "-" : triple(e2e),
                     d.get("expected") + "/" + d.get("received") + "/" + d.get("verified"),
                     pct(r.get("relayCpuPercentOfOneCore")) + "/" + pct(r.get("postgresCpuPercentOfOneCore")) + "/"
                             + pct(r.get("benchCpuPercentOfOneCore")) + "/" + pct(r.get("otherCpuPercentOfOneCore")),
-                    r.get("relayRssMaxMiB"));
+                    r.get("relayRssMaxMiB"), ((Map<String, Object>) p.getOrDefault("cpuMsPerFlag", Map.of()))
+                            .getOrDefault("relay", "-") + "/" + ((Map<String, Object>) p.getOrDefault("cpuMsPerFlag",
+                            Map.of())).getOrDefault("postgres", "-"));
         }
         System.out.println();
         System.out.println("Ceilings of this machine (same client count):");

@@ -76,7 +76,7 @@ results=bench/results
 mkdir -p "$results"
 stamp=$(date -u +%Y%m%d-%H%M%S)
 
-java_opts=${BENCH_JAVA_OPTS:--Xmx256m}
+java_opts=${BENCH_JAVA_OPTS:--Xmx256m -XX:+ExitOnOutOfMemoryError}
 jfr=""
 if [ "$profile" = 1 ]; then
   jfr="$PWD/$results/$stamp${label:+-$label}.jfr"
@@ -158,6 +158,7 @@ java -cp target/alert-relay.jar bench/RelayBench.java \
   --seconds "$seconds" --warmup "$warmup" --ceiling-seconds "$ceiling" --concurrency "$concurrency" \
   --e2e-rate "$e2e_rate" --ingest-rate "$ingest_rate" --wrk "$(command -v wrk || true)" --pgbench "$pgbench" --profile "$profile"
 
+cp "$work/relay.log" "$results/$stamp${label:+-$label}-relay.log"
 errors=$(grep -c -E ' ERROR | WARN ' "$work/relay.log" || true)
 echo "relay log: $errors WARN/ERROR lines"
 [ "$errors" = 0 ] || grep -E ' ERROR | WARN ' "$work/relay.log" | head -5
