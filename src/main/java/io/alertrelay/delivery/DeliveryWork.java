@@ -137,7 +137,8 @@ public final class DeliveryWork {
         m.setHeader("X-Correlation-Id", d.correlationId());
         m.setHeader("User-Agent", settings.userAgent());
         m.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        m.setHeader(Exchange.HTTP_METHOD, "POST");
+        // the enum itself: a String here went through Camel's type converter on every request
+        m.setHeader(Exchange.HTTP_METHOD, org.apache.camel.component.http.HttpMethods.POST);
         m.setHeader(Exchange.HTTP_URI, d.webhookUrl());
         m.setBody(d.payload());
         exchange.setProperty(ATTEMPTS_THIS_CLAIM, exchange.getProperty(ATTEMPTS_THIS_CLAIM, 0, Integer.class) + 1);

@@ -8,15 +8,26 @@ import java.util.Optional;
 public enum Reason {
     COUNTERFEIT, SUSPICIOUS, BLACKLISTED, EXPIRED, OTHER;
 
+    // computed once: every flag request parses and writes these
+    private static final Reason[] ALL = values();
+    private static final String ALLOWED = String.join(", ", Arrays.stream(ALL).map(Reason::wire).toList());
+
+    private final String wire = name().toLowerCase(Locale.ROOT);
+
     public String wire() {
-        return name().toLowerCase(Locale.ROOT);
+        return wire;
     }
 
     public static Optional<Reason> parse(String value) {
-        return Arrays.stream(values()).filter(r -> r.wire().equals(value)).findFirst();
+        for (Reason r : ALL) {
+            if (r.wire.equals(value)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
     }
 
     public static String allowed() {
-        return String.join(", ", Arrays.stream(values()).map(Reason::wire).toList());
+        return ALLOWED;
     }
 }

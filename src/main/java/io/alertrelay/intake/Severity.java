@@ -8,10 +8,16 @@ import java.util.Optional;
 public enum Severity {
     LOW(1), MEDIUM(2), HIGH(3), CRITICAL(4);
 
+    // computed once: every flag request parses and writes these
+    private static final Severity[] ALL = values();
+    private static final String ALLOWED = String.join(", ", Arrays.stream(ALL).map(Severity::wire).toList());
+
     private final int rank;
+    private final String wire;
 
     Severity(int rank) {
         this.rank = rank;
+        this.wire = name().toLowerCase(Locale.ROOT);
     }
 
     public int rank() {
@@ -19,14 +25,19 @@ public enum Severity {
     }
 
     public String wire() {
-        return name().toLowerCase(Locale.ROOT);
+        return wire;
     }
 
     public static Optional<Severity> parse(String value) {
-        return Arrays.stream(values()).filter(s -> s.wire().equals(value)).findFirst();
+        for (Severity s : ALL) {
+            if (s.wire.equals(value)) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
     }
 
     public static String allowed() {
-        return String.join(", ", Arrays.stream(values()).map(Severity::wire).toList());
+        return ALLOWED;
     }
 }
