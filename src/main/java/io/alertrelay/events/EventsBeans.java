@@ -1,5 +1,6 @@
 package io.alertrelay.events;
 
+import io.alertrelay.security.TargetGuard;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alertrelay.config.RelaySettings;
 import io.alertrelay.partners.PartnerWebhooks;

@@ -1,5 +1,6 @@
 package io.alertrelay.events;
 
+import io.alertrelay.security.TargetGuard;
 import io.alertrelay.delivery.ClaimedDelivery;
 import io.alertrelay.delivery.DeliveryWork;
 import io.alertrelay.signing.StandardWebhookSigner;

@@ -1,4 +1,4 @@
-package io.alertrelay.events;
+package io.alertrelay.security;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -129,6 +129,11 @@ public final class TargetGuard {
             return Optional.empty();
         }
         String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        String lower = bare.toLowerCase(Locale.ROOT);
+        if (lower.equals("localhost") || lower.endsWith(".localhost") || lower.equals("localhost.localdomain")) {
+            return Optional.of("host '" + host + "' is a localhost name; loopback, private and link-local targets "
+                    + "are refused unless relay.delivery.allow-private-targets=true");
+        }
         InetAddress[] addresses;
         try {
             addresses = resolver.resolve(bare);
@@ -145,7 +150,10 @@ public final class TargetGuard {
         return Optional.empty();
     }
 
-    /** Loopback, private (RFC 1918, IPv6 ULA), link-local, carrier-grade NAT, unspecified or multicast. */
+    /**
+     * Loopback, private (RFC 1918, IPv6 ULA), link-local, carrier-grade NAT, benchmarking, reserved,
+     * unspecified or multicast; an IPv4-mapped IPv6 address is judged by the IPv4 address inside.
+     */
     public static boolean isInternal(InetAddress a) {
         if (a.isLoopbackAddress() || a.isAnyLocalAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
                 || a.isMulticastAddress()) {
@@ -155,9 +163,21 @@ public final class TargetGuard {
         if (a instanceof Inet4Address) {
             int first = b[0] & 0xff;
             int second = b[1] & 0xff;
-            return first == 0 || (first == 100 && second >= 64 && second <= 127) || first >= 240;
+            return first == 0 || (first == 100 && second >= 64 && second <= 127)
+                    || (first == 198 && (second == 18 || second == 19)) || first >= 240;
         }
         if (a instanceof Inet6Address) {
+            boolean mapped = (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
+            for (int i = 0; i < 10; i++) {
+                mapped &= b[i] == 0;
+            }
+            if (mapped) {
+                try {
+                    return isInternal(InetAddress.getByAddress(Arrays.copyOfRange(b, 12, 16)));
+                } catch (UnknownHostException impossible) {
+                    return true;
+                }
+            }
             return (b[0] & 0xfe) == 0xfc;
         }
         return false;

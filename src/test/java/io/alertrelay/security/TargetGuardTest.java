@@ -1,4 +1,4 @@
-package io.alertrelay.events;
+package io.alertrelay.security;
 
 import org.junit.jupiter.api.Test;
 
