@@ -24,6 +24,7 @@ import io.alertrelay.signing.SecretCipher;
 import io.alertrelay.signing.StandardWebhookSigner;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.CamelContext;
+import org.apache.camel.main.DefaultMainShutdownStrategy;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,6 +91,11 @@ public final class RelayApplication implements AutoCloseable {
             }
 
             Main main = new Main();
+            // one ordered stop (AlertRelay's hook calls close(): Camel, then the pool, then the database);
+            // Camel's own hangup hook would race it and find the database already gone
+            if (main.getShutdownStrategy() instanceof DefaultMainShutdownStrategy strategy) {
+                strategy.disableHangupSupport();
+            }
             main.setPropertyPlaceholderLocations(settings.configLocation());
             main.setOverrideProperties(settings.relayProperties());
             main.configure().withRoutesIncludePattern(routesPattern(settings));

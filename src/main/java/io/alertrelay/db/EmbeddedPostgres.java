@@ -52,7 +52,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts (initialising on first use) a server whose cluster lives in {@code dataDir}. */
+    /**
+     * Starts (initialising on first use) a server whose cluster lives in {@code dataDir}. The caller
+     * owns it and must {@link #close()} it once nothing uses it any more.
+     */
     public static EmbeddedPostgres start(Path dataDir, int requestedPort) throws IOException {
         Path absoluteData = dataDir.toAbsolutePath().normalize();
         Path installation = unpackBinaries();
@@ -118,7 +121,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         run(List.of(bin("pg_ctl"), "start", "-D", dataDir.toString(), "-w", "-t", "60", "-l", log.toString(),
                 "-o", options), 90);
         running = true;
-        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "embedded-postgres-stop"));
+        // no shutdown hook of its own: the owner stops it after the work that uses it (RelayApplication.close)
         LOG.info("Embedded PostgreSQL running on 127.0.0.1:{} with data in {}", port, dataDir);
     }
 

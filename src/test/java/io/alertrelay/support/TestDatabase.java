@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TestDatabase {
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static final java.util.List<Runnable> BEFORE_STOP = new java.util.concurrent.CopyOnWriteArrayList<>();
     private static EmbeddedPostgres server;
 
     private TestDatabase() {
@@ -26,6 +27,11 @@ public final class TestDatabase {
 
     public static synchronized String jdbcUrl() {
         return server().jdbcUrl();
+    }
+
+    /** Runs {@code stop} at the end of the test run, before the server stops. */
+    public static void beforeServerStops(Runnable stop) {
+        BEFORE_STOP.add(stop);
     }
 
     /** A new, empty database on the shared server (the relay migrates it on start). */
@@ -49,6 +55,12 @@ public final class TestDatabase {
                 // outside /root so the unprivileged server user can reach it
                 Path dir = TestRelay.tempDir();
                 server = EmbeddedPostgres.start(dir.resolve("pgdata"), 0);
+                EmbeddedPostgres started = server;
+                // relays first (they still work the database while stopping), then the server
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    BEFORE_STOP.forEach(Runnable::run);
+                    started.close();
+                }, "test-database-stop"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -59,7 +59,7 @@ public final class TestRelay implements AutoCloseable {
     public static synchronized TestRelay shared() {
         if (shared == null) {
             shared = start(TestDatabase.jdbcUrl(), Map.of());
-            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+            TestDatabase.beforeServerStops(shared::close);
         }
         return shared;
     }
