@@ -50,6 +50,7 @@ public final class DeliveryWork {
     private final RetrySchedule schedule;
     private final ObjectMapper json;
     private final Settings settings;
+    private volatile DeliveryObserver observer = DeliveryObserver.NONE;
     private final Map<String, String> secretCache = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> headerCache = new ConcurrentHashMap<>();
 
@@ -70,6 +71,11 @@ public final class DeliveryWork {
         this.schedule = schedule;
         this.json = json;
         this.settings = settings;
+    }
+
+    /** Operations (metrics, log context) watch the stage through this; none by default. */
+    public void observeWith(DeliveryObserver observer) {
+        this.observer = observer;
     }
 
     // ------------------------------------------------------------------ claim
@@ -97,11 +103,13 @@ public final class DeliveryWork {
         exchange.setProperty(AGENCY, d.agency());
         exchange.setProperty("correlationId", d.correlationId());
         exchange.setProperty(ADMITTED, false);
+        observer.admitting(d);
         if (breakers.isOpen(d.agency())) {
             store.reschedule(d.id(), breakers.waitOpen(), 0);
             return;
         }
         if (!quota.tryReserve(d.agencyId())) {
+            observer.quotaRejected(d);
             var until = quota.markThrottled(d.agencyId());
             store.finish(d.id(), "throttled", Optional.of("quota reached; deferred until " + until));
             LOG.info("Agency {} quota reached: delivery {} deferred until {}", d.agency(), d.id(), until);
@@ -157,6 +165,7 @@ public final class DeliveryWork {
         if (error != null) {
             breaker.onError(nanos, java.util.concurrent.TimeUnit.NANOSECONDS, error);
             String text = truncate(error.getClass().getSimpleName() + ": " + error.getMessage());
+            observer.attempted(d, "network_error", null, nanos);
             store.recordAttempt(d.id(), "pending", "network_error", null, Optional.of(text), Optional.empty(), ms);
             throw new DeliveryFailure.Retryable(text);
         }
@@ -165,6 +174,7 @@ public final class DeliveryWork {
         String body = responseBody(m);
         if (status >= 200 && status < 300) {
             breaker.onSuccess(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+            observer.attempted(d, "delivered", status, nanos);
             if (!store.recordAttempt(d.id(), "delivered", "delivered", status, Optional.empty(), caseNumber(d, body), ms)) {
                 LOG.warn("Delivery {} was delivered after its lease passed to another instance", d.id());
             }
@@ -173,6 +183,7 @@ public final class DeliveryWork {
         String text = truncate("HTTP " + status + (body.isBlank() ? "" : ": " + body));
         if (status == 410) {
             breaker.onSuccess(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+            observer.attempted(d, "gone", status, nanos);
             store.recordAttempt(d.id(), "failed", "gone", status, Optional.of(text), Optional.empty(), ms);
             store.disableWebhook(d.agencyId());
             events.record(OperationalEvents.WEBHOOK_DISABLED, Optional.of(d.agencyId()), Optional.of(d.id()),
@@ -181,16 +192,19 @@ public final class DeliveryWork {
         }
         if (status >= 400 && status < 500 && status != 408 && status != 429) {
             breaker.onSuccess(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+            observer.attempted(d, "permanent_failure", status, nanos);
             store.recordAttempt(d.id(), "failed", "permanent_failure", status, Optional.of(text), Optional.empty(), ms);
             throw new DeliveryFailure.Permanent(text);
         }
         breaker.onError(nanos, java.util.concurrent.TimeUnit.NANOSECONDS, new IllegalStateException(text));
         Optional<Duration> retryAfter = retryAfter(m.getHeader("Retry-After", String.class));
         if (status == 429 || ((status == 503 || status == 502 || status == 504) && retryAfter.isPresent())) {
+            observer.attempted(d, "rate_limited", status, nanos);
             store.recordAttempt(d.id(), "pending", "rate_limited", status, Optional.of(text), Optional.empty(), ms);
             Duration wait = retryAfter.orElse(Duration.ofSeconds(30));
             throw new DeliveryFailure.Deferred(text, wait, false);
         }
+        observer.attempted(d, "retryable_failure", status, nanos);
         store.recordAttempt(d.id(), "pending", "retryable_failure", status, Optional.of(text), Optional.empty(), ms);
         throw new DeliveryFailure.Retryable(text);
     }
