@@ -48,9 +48,9 @@ public final class PipelineTelemetry implements DeliveryObserver {
         this.breakers = breakers;
         this.flagsAccepted = Counter.builder("relay.flags.accepted")
                 .description("Flags recorded and answered 202 (idempotent repeats not counted)").register(registry);
-        Gauge.builder("relay.deliveries.pending", queueDepth, QueueDepth::pending)
+        Gauge.builder("relay.deliveries.pending", queueDepth, QueueDepth::pending).strongReference(true)
                 .description("Deliveries waiting to be sent (status pending), all instances").register(registry);
-        Gauge.builder("relay.deliveries.deferred", queueDepth, QueueDepth::deferred)
+        Gauge.builder("relay.deliveries.deferred", queueDepth, QueueDepth::deferred).strongReference(true)
                 .description("Deliveries deferred by an agency quota (status throttled), all instances").register(registry);
         breakers.states().keySet().forEach(this::breakerGauge);
     }
