@@ -77,12 +77,17 @@ public final class PipelineTelemetry implements DeliveryObserver {
 
     @Override
     public void admitting(ClaimedDelivery d) {
+        logContext(d);
+        breakerGauge(d.agency());
+    }
+
+    /** In-process redelivery runs on a scheduler thread that Camel does not give the exchange's MDC. */
+    private static void logContext(ClaimedDelivery d) {
         if (d.correlationId() != null) {
             MDC.put(CORRELATION_ID, d.correlationId());
         }
         MDC.put(DELIVERY_ID, d.id().toString());
         MDC.put(AGENCY, d.agency());
-        breakerGauge(d.agency());
     }
 
     @Override
@@ -94,6 +99,7 @@ public final class PipelineTelemetry implements DeliveryObserver {
 
     @Override
     public void attempted(ClaimedDelivery d, String outcome, Integer httpStatus, long nanos) {
+        logContext(d);
         attempts.computeIfAbsent(d.agency() + '\n' + outcome, k -> Counter.builder("relay.deliveries")
                 .description("Delivery attempts by agency and outcome (delivered, retryable_failure, network_error, "
                         + "rate_limited, permanent_failure, gone)")
