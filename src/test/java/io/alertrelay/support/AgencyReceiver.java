@@ -36,6 +36,11 @@ public final class AgencyReceiver implements AutoCloseable {
         }
     }
 
+    static {
+        // the JDK server otherwise leaves Nagle on: keep-alive deliveries would stall ~40 ms each
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Deque<Reply> script = new ConcurrentLinkedDeque<>();
