@@ -188,8 +188,9 @@ class DeliveryTest {
         // (1 try + 3 redeliveries) for the first run and each of the 2 durable rounds
         assertThat(receiver.received()).hasSize(12);
         assertThat(TestAgencies.count(relay, "SELECT retry_round FROM deliveries WHERE id = ?", delivery)).isEqualTo(2);
-        assertThat(TestAgencies.count(relay, "SELECT count(*) FROM operational_events WHERE event_type = 'delivery.exhausted' "
-                + "AND delivery_id = ?", delivery)).isEqualTo(1);
+        // the event is recorded one statement after the delivery is marked failed
+        await().atMost(WAIT).until(() -> TestAgencies.count(relay, "SELECT count(*) FROM operational_events "
+                + "WHERE event_type = 'delivery.exhausted' AND delivery_id = ?", delivery) == 1);
         assertThat(TestAgencies.count(relay, "SELECT hour_count FROM agency_rate_limits WHERE agency_id = ?", agency.id())).isZero();
     }
 
