@@ -43,9 +43,11 @@ public final class OpsBeans {
             public void afterConfigure(BaseMainSupport m) {
                 CamelContext camel = m.getCamelContext();
                 HealthCheckRegistry health = HealthCheckRegistry.get(camel);
-                health.register(new DatabaseHealthCheck(dataSource, dbTimeout));
-                health.register(new CircuitBreakerHealthCheck(breakers));
-                health.register(new QuartzHealthCheck());
+                if (health != null) {
+                    health.register(new DatabaseHealthCheck(dataSource, dbTimeout));
+                    health.register(new CircuitBreakerHealthCheck(breakers));
+                    health.register(new QuartzHealthCheck());
+                }
                 if (reload) {
                     try {
                         camel.addService(new GuardedRouteReload(routes, "*.camel.yaml"));
