@@ -34,9 +34,20 @@ class ScaleOutBench {
     private static final int FLAGS = Integer.getInteger("relay.bench.flags", 4000);
     private static final int SENDERS = Integer.getInteger("relay.bench.senders", 32);
     private static final String TOKEN = AdminToken.mint(RelayProcess.JWT_SECRET);
-    private static final Map<String, String> SETTINGS = Map.of(
-            "relay.delivery.pace.requests-per-period", "100000",
-            "relay.delivery.poll-interval-ms", "500");
+    private static final Map<String, String> SETTINGS = settings();
+    /** Pacing lifted; -Drelay.bench.extra=k=v,k=v adds settings (e.g. to compare with a feature off). */
+    private static Map<String, String> settings() {
+        Map<String, String> out = new java.util.HashMap<>(Map.of(
+                "relay.delivery.pace.requests-per-period", "100000",
+                "relay.delivery.poll-interval-ms", "500"));
+        for (String pair : System.getProperty("relay.bench.extra", "").split(",")) {
+            if (pair.contains("=")) {
+                out.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+            }
+        }
+        return out;
+    }
+
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     @Test
@@ -63,13 +74,21 @@ class ScaleOutBench {
                 run(relays, WARMUP);
                 await().atMost(Duration.ofSeconds(120)).until(() -> agencies.received().size() >= WARMUP);
                 int before = agencies.received().size();
+                Map<String, Double> cpuBefore = cpu(relays);
                 long start = System.nanoTime();
                 int accepted = run(relays, FLAGS);
                 double acceptSeconds = (System.nanoTime() - start) / 1e9;
                 await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(20))
                         .until(() -> agencies.received().size() >= before + accepted);
                 double deliverSeconds = (System.nanoTime() - start) / 1e9;
+                Map<String, Double> cpuAfter = cpu(relays);
                 assertThat(accepted).isEqualTo(FLAGS);
+                System.out.printf("BENCH cpu ms per flag: relays %.2f, postgres %.2f, load generator+receiver %.2f; "
+                                + "wall %.1f s on %d cores%n",
+                        (cpuAfter.get("relays") - cpuBefore.get("relays")) * 1000 / accepted,
+                        (cpuAfter.get("postgres") - cpuBefore.get("postgres")) * 1000 / accepted,
+                        (cpuAfter.get("self") - cpuBefore.get("self")) * 1000 / accepted, deliverSeconds,
+                        Runtime.getRuntime().availableProcessors());
                 System.out.printf("BENCH instances=%d flags=%d senders=%d accepted/s=%.0f delivered/s=%.0f "
                                 + "(accept %.1f s, all delivered after %.1f s) load=%s%n",
                         instances, FLAGS, SENDERS, accepted / acceptSeconds, accepted / deliverSeconds, acceptSeconds,
@@ -78,6 +97,25 @@ class ScaleOutBench {
                 relays.forEach(RelayProcess::close);
             }
         }
+    }
+
+    /** CPU seconds used so far by the relay JVMs, this run's PostgreSQL (our other descendants) and this JVM. */
+    private static Map<String, Double> cpu(List<RelayProcess> relays) {
+        java.util.Set<Long> relayPids = new java.util.HashSet<>();
+        relays.forEach(r -> relayPids.add(r.pid()));
+        double relaysCpu = 0;
+        double postgres = 0;
+        for (ProcessHandle p : ProcessHandle.current().descendants().toList()) {
+            double seconds = p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+            if (relayPids.contains(p.pid())) {
+                relaysCpu += seconds;
+            } else {
+                postgres += seconds;
+            }
+        }
+        double self = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+        return Map.of("relays", relaysCpu, "postgres", postgres, "self", self);
     }
 
     /** Food flags (one delivery each, to FIRS) spread round-robin over the instances; returns the 202 count. */
