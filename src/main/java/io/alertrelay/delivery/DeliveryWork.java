@@ -165,8 +165,8 @@ public final class DeliveryWork {
         if (error != null) {
             breaker.onError(nanos, java.util.concurrent.TimeUnit.NANOSECONDS, error);
             String text = truncate(error.getClass().getSimpleName() + ": " + error.getMessage());
-            observer.attempted(d, "network_error", null, nanos);
             store.recordAttempt(d.id(), "pending", "network_error", null, Optional.of(text), Optional.empty(), ms);
+            observer.attempted(d, "network_error", null, nanos);
             throw new DeliveryFailure.Retryable(text);
         }
         Message m = exchange.getMessage();
@@ -174,38 +174,38 @@ public final class DeliveryWork {
         String body = responseBody(m);
         if (status >= 200 && status < 300) {
             breaker.onSuccess(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-            observer.attempted(d, "delivered", status, nanos);
             if (!store.recordAttempt(d.id(), "delivered", "delivered", status, Optional.empty(), caseNumber(d, body), ms)) {
                 LOG.warn("Delivery {} was delivered after its lease passed to another instance", d.id());
             }
+            observer.attempted(d, "delivered", status, nanos);
             return;
         }
         String text = truncate("HTTP " + status + (body.isBlank() ? "" : ": " + body));
         if (status == 410) {
             breaker.onSuccess(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-            observer.attempted(d, "gone", status, nanos);
             store.recordAttempt(d.id(), "failed", "gone", status, Optional.of(text), Optional.empty(), ms);
             store.disableWebhook(d.agencyId());
             events.record(OperationalEvents.WEBHOOK_DISABLED, Optional.of(d.agencyId()), Optional.of(d.id()),
                     Map.of("agency", d.agency(), "reason", "410 Gone from " + d.webhookUrl()));
+            observer.attempted(d, "gone", status, nanos);
             throw new DeliveryFailure.Permanent(text);
         }
         if (status >= 400 && status < 500 && status != 408 && status != 429) {
             breaker.onSuccess(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-            observer.attempted(d, "permanent_failure", status, nanos);
             store.recordAttempt(d.id(), "failed", "permanent_failure", status, Optional.of(text), Optional.empty(), ms);
+            observer.attempted(d, "permanent_failure", status, nanos);
             throw new DeliveryFailure.Permanent(text);
         }
         breaker.onError(nanos, java.util.concurrent.TimeUnit.NANOSECONDS, new IllegalStateException(text));
         Optional<Duration> retryAfter = retryAfter(m.getHeader("Retry-After", String.class));
         if (status == 429 || ((status == 503 || status == 502 || status == 504) && retryAfter.isPresent())) {
-            observer.attempted(d, "rate_limited", status, nanos);
             store.recordAttempt(d.id(), "pending", "rate_limited", status, Optional.of(text), Optional.empty(), ms);
+            observer.attempted(d, "rate_limited", status, nanos);
             Duration wait = retryAfter.orElse(Duration.ofSeconds(30));
             throw new DeliveryFailure.Deferred(text, wait, false);
         }
-        observer.attempted(d, "retryable_failure", status, nanos);
         store.recordAttempt(d.id(), "pending", "retryable_failure", status, Optional.of(text), Optional.empty(), ms);
+        observer.attempted(d, "retryable_failure", status, nanos);
         throw new DeliveryFailure.Retryable(text);
     }
 

@@ -94,7 +94,7 @@ class HealthAndMetricsTest {
         String code = Catalogue.newCode(relay, "food");
         relay.postJson("/api/codes/" + code + "/flag", "{\"reason\":\"counterfeit\",\"severity\":\"low\"}");
         await().atMost(WAIT).untilAsserted(() -> assertThat(check(relay.json(relay.get("/observe/health/ready?data=true")),
-                "circuit-breakers").get("data").get("breaker.FIRS").asText()).isEqualTo("CLOSED"));
+                "circuit-breakers").path("data").path("breaker.FIRS").asText()).isEqualTo("CLOSED"));
         assertThat(check(health, "quartz").get("status").asText()).isEqualTo("UP");
         assertThat(check(health, "route:flag-intake").get("status").asText()).isEqualTo("UP");
         assertThat(check(health, "route:deliver").get("status").asText()).isEqualTo("UP");
