@@ -14,6 +14,7 @@ import io.alertrelay.http.HttpReplies;
 import io.alertrelay.http.JsonErrorPages;
 import io.alertrelay.intake.FlagIntake;
 import io.alertrelay.intake.FlagStore;
+import io.alertrelay.ops.OpsBeans;
 import io.alertrelay.delivery.AgencyCircuitBreakers;
 import io.alertrelay.delivery.DeliveryStore;
 import io.alertrelay.delivery.DeliveryWork;
@@ -99,9 +100,9 @@ public final class RelayApplication implements AutoCloseable {
             main.setPropertyPlaceholderLocations(settings.configLocation());
             main.setOverrideProperties(settings.relayProperties());
             main.configure().withRoutesIncludePattern(routesPattern(settings));
-            configureReload(main, settings);
             bindBeans(main, settings, dataSource, cipher);
             AdminBeans.bind(main, settings, dataSource, cipher, embeddedMode);
+            OpsBeans.bind(main, settings, dataSource);
             main.start();
             CamelContext camel = main.getCamelContext();
             JsonErrorPages.install(camel);
@@ -188,17 +189,6 @@ public final class RelayApplication implements AutoCloseable {
         LOG.warn("No routes directory at {}: using the routes shipped in the jar", dir);
         settings.set("relay.routes.reload", "false");
         return "classpath:routes/*.camel.yaml";
-    }
-
-    private static void configureReload(Main main, RelaySettings settings) {
-        if (!settings.getBoolean("relay.routes.reload", false)) {
-            return;
-        }
-        Path dir = Path.of(settings.get("relay.routes-dir", "routes")).toAbsolutePath().normalize();
-        main.configure().setRoutesReloadEnabled(true);
-        main.configure().setRoutesReloadDirectory(dir.toString());
-        main.configure().setRoutesReloadPattern("*.camel.yaml");
-        main.configure().setRoutesReloadRemoveAllRoutes(false);
     }
 
     private static void defaultTo(RelaySettings settings, String key, String value) {

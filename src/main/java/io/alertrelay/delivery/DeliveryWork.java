@@ -35,6 +35,8 @@ public final class DeliveryWork {
     public static final String DELIVERY = "delivery";
     public static final String AGENCY = "agency";
     public static final String ADMITTED = "admitted";
+    /** The seda queue (routes/delivery.camel.yaml) between the poller and the delivery workers. */
+    static final String CLAIMED_QUEUE = "deliveries-claimed";
     private static final String STARTED = "attemptStartedNanos";
     private static final String PERMISSION = "breakerPermission";
     private static final String ATTEMPTS_THIS_CLAIM = "attemptsThisClaim";
@@ -50,6 +52,7 @@ public final class DeliveryWork {
     private final RetrySchedule schedule;
     private final ObjectMapper json;
     private final Settings settings;
+    private volatile DeliveryObserver observer = DeliveryObserver.NONE;
     private final Map<String, String> secretCache = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> headerCache = new ConcurrentHashMap<>();
 
@@ -72,6 +75,11 @@ public final class DeliveryWork {
         this.settings = settings;
     }
 
+    /** Operations (metrics, log context) watch the stage through this; none by default. */
+    public void observeWith(DeliveryObserver observer) {
+        this.observer = observer;
+    }
+
     // ------------------------------------------------------------------ claim
 
     /** A handed-off delivery id becomes the claimed delivery, or null if another worker has it. */
@@ -80,9 +88,28 @@ public final class DeliveryWork {
         return store.claim(uuid).orElse(null);
     }
 
-    /** The poller's batch: due deliveries, leased to this instance. */
-    public List<ClaimedDelivery> claimDue() throws SQLException {
-        return store.claimDue(settings.pollBatch(), settings.handoffGrace());
+    /**
+     * The poller's batch: due deliveries, leased to this instance. It claims only what the workers'
+     * queue has room for within one batch: rows leased faster than they are sent would wait in memory
+     * past their lease, and another instance would claim and send them too.
+     */
+    public List<ClaimedDelivery> claimDue(Exchange exchange) throws SQLException {
+        int waiting = claimedQueueDepth(exchange.getContext());
+        int room = settings.pollBatch() - waiting;
+        if (room <= 0) {
+            return List.of();
+        }
+        return store.claimDue(room, settings.handoffGrace());
+    }
+
+    private static int claimedQueueDepth(org.apache.camel.CamelContext camel) {
+        for (org.apache.camel.Endpoint e : camel.getEndpoints()) {
+            if (e instanceof org.apache.camel.component.seda.SedaEndpoint seda
+                    && CLAIMED_QUEUE.equals(seda.getEndpointBaseUri().replaceFirst("^seda:(//)?", ""))) {
+                return seda.getCurrentQueueSize();
+            }
+        }
+        return 0;
     }
 
     // ------------------------------------------------------------------ admit
@@ -97,11 +124,13 @@ public final class DeliveryWork {
         exchange.setProperty(AGENCY, d.agency());
         exchange.setProperty("correlationId", d.correlationId());
         exchange.setProperty(ADMITTED, false);
+        observer.admitting(d);
         if (breakers.isOpen(d.agency())) {
             store.reschedule(d.id(), breakers.waitOpen(), 0);
             return;
         }
         if (d.agencyRef().isPresent() && !quota.tryReserve(d.agencyId())) {
+            observer.quotaRejected(d);
             var until = quota.markThrottled(d.agencyId());
             store.finish(d.id(), "throttled", Optional.of("quota reached; deferred until " + until));
             LOG.info("Agency {} quota reached: delivery {} deferred until {}", d.agency(), d.id(), until);
@@ -159,6 +188,7 @@ public final class DeliveryWork {
             breaker.onError(nanos, java.util.concurrent.TimeUnit.NANOSECONDS, error);
             String text = truncate(error.getClass().getSimpleName() + ": " + error.getMessage());
             store.recordAttempt(d.id(), "pending", "network_error", null, Optional.of(text), Optional.empty(), ms);
+            observer.attempted(d, "network_error", null, nanos);
             throw new DeliveryFailure.Retryable(text);
         }
         Message m = exchange.getMessage();
@@ -169,6 +199,7 @@ public final class DeliveryWork {
             if (!store.recordAttempt(d.id(), "delivered", "delivered", status, Optional.empty(), caseNumber(d, body), ms)) {
                 LOG.warn("Delivery {} was delivered after its lease passed to another instance", d.id());
             }
+            observer.attempted(d, "delivered", status, nanos);
             return;
         }
         String text = truncate("HTTP " + status + (body.isBlank() ? "" : ": " + body));
@@ -178,21 +209,25 @@ public final class DeliveryWork {
             store.disableTarget(d);
             events.record(OperationalEvents.WEBHOOK_DISABLED, d.agencyRef(), Optional.of(d.id()),
                     Map.of("agency", d.agency(), "reason", "410 Gone from " + d.webhookUrl()));
+            observer.attempted(d, "gone", status, nanos);
             throw new DeliveryFailure.Permanent(text);
         }
         if (status >= 400 && status < 500 && status != 408 && status != 429) {
             breaker.onSuccess(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
             store.recordAttempt(d.id(), "failed", "permanent_failure", status, Optional.of(text), Optional.empty(), ms);
+            observer.attempted(d, "permanent_failure", status, nanos);
             throw new DeliveryFailure.Permanent(text);
         }
         breaker.onError(nanos, java.util.concurrent.TimeUnit.NANOSECONDS, new IllegalStateException(text));
         Optional<Duration> retryAfter = retryAfter(m.getHeader("Retry-After", String.class));
         if (status == 429 || ((status == 503 || status == 502 || status == 504) && retryAfter.isPresent())) {
             store.recordAttempt(d.id(), "pending", "rate_limited", status, Optional.of(text), Optional.empty(), ms);
+            observer.attempted(d, "rate_limited", status, nanos);
             Duration wait = retryAfter.orElse(Duration.ofSeconds(30));
             throw new DeliveryFailure.Deferred(text, wait, false);
         }
         store.recordAttempt(d.id(), "pending", "retryable_failure", status, Optional.of(text), Optional.empty(), ms);
+        observer.attempted(d, "retryable_failure", status, nanos);
         throw new DeliveryFailure.Retryable(text);
     }
 

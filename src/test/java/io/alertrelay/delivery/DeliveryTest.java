@@ -138,7 +138,9 @@ class DeliveryTest {
         UUID delivery = TestAgencies.enqueue(relay, agency, "high");
 
         await().atMost(WAIT).until(() -> "failed".equals(TestAgencies.status(relay, delivery)));
-        assertThat(relay.queryValue("SELECT webhook_active FROM agencies WHERE id = ?", agency.id())).isEqualTo(false);
+        // the attempt is recorded (failed) one statement before the webhook is disabled
+        await().atMost(WAIT).until(() -> Boolean.FALSE.equals(
+                relay.queryValue("SELECT webhook_active FROM agencies WHERE id = ?", agency.id())));
         assertThat(TestAgencies.count(relay, "SELECT count(*) FROM operational_events WHERE event_type = 'webhook.disabled' "
                 + "AND agency_id = ?", agency.id())).isEqualTo(1);
         // later alerts wait (pending) instead of being sent to a disabled webhook
@@ -186,8 +188,9 @@ class DeliveryTest {
         // (1 try + 3 redeliveries) for the first run and each of the 2 durable rounds
         assertThat(receiver.received()).hasSize(12);
         assertThat(TestAgencies.count(relay, "SELECT retry_round FROM deliveries WHERE id = ?", delivery)).isEqualTo(2);
-        assertThat(TestAgencies.count(relay, "SELECT count(*) FROM operational_events WHERE event_type = 'delivery.exhausted' "
-                + "AND delivery_id = ?", delivery)).isEqualTo(1);
+        // the event is recorded one statement after the delivery is marked failed
+        await().atMost(WAIT).until(() -> TestAgencies.count(relay, "SELECT count(*) FROM operational_events "
+                + "WHERE event_type = 'delivery.exhausted' AND delivery_id = ?", delivery) == 1);
         assertThat(TestAgencies.count(relay, "SELECT hour_count FROM agency_rate_limits WHERE agency_id = ?", agency.id())).isZero();
     }
 

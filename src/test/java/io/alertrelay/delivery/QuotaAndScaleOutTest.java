@@ -91,4 +91,26 @@ class QuotaAndScaleOutTest {
                     + "WHERE d.agency_id = ?", agency.id())).isEqualTo(owners.size());
         }
     }
+
+    @Test
+    void pollerLeasesNoMoreThanItsWorkersCanSoonSendSoLeasesDoNotExpireInMemory() {
+        try (AgencyReceiver slow = new AgencyReceiver().slowBy(Duration.ofMillis(400));
+             TestRelay own = TestRelay.start(Map.of("relay.delivery.workers", "2", "relay.delivery.poll-batch", "5"))) {
+            Agency agency = TestAgencies.create(own, slow.url("/slow"));
+            List<UUID> ids = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                ids.add(TestAgencies.enqueue(own, agency, "medium"));
+            }
+            String leased = "SELECT count(*) FROM deliveries WHERE agency_id = ? AND status = 'pending' AND lease_owner IS NOT NULL";
+            await().atMost(WAIT).until(() -> slow.received().size() >= 4);
+            // queued for the workers (at most one batch) plus the two in flight; never all thirty
+            for (int look = 0; look < 5; look++) {
+                assertThat(TestAgencies.count(own, leased, agency.id())).isLessThanOrEqualTo(5 + 2);
+                await().pollDelay(Duration.ofMillis(200)).until(() -> true);
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> TestAgencies.count(own,
+                    "SELECT count(*) FROM deliveries WHERE agency_id = ? AND status = 'delivered'", agency.id()) == 30);
+            assertThat(slow.received()).hasSize(30);
+        }
+    }
 }

@@ -36,10 +36,16 @@ public final class AgencyReceiver implements AutoCloseable {
         }
     }
 
+    static {
+        // the JDK server otherwise leaves Nagle on: keep-alive deliveries would stall ~40 ms each
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Deque<Reply> script = new ConcurrentLinkedDeque<>();
     private volatile Reply fallback = new Reply(200, Map.of(), null);
+    private volatile long delayMillis;
 
     public AgencyReceiver() {
         try {
@@ -68,6 +74,12 @@ public final class AgencyReceiver implements AutoCloseable {
         return this;
     }
 
+    /** Answers every request only after this long (a slow agency). */
+    public AgencyReceiver slowBy(java.time.Duration delay) {
+        this.delayMillis = delay.toMillis();
+        return this;
+    }
+
     public List<Received> received() {
         return new ArrayList<>(received);
     }
@@ -83,6 +95,13 @@ public final class AgencyReceiver implements AutoCloseable {
         headers.put(":method", exchange.getRequestMethod());
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         received.add(new Received(headers, body, System.currentTimeMillis()));
+        if (delayMillis > 0) {
+            try {
+                Thread.sleep(delayMillis); // the agency's own slowness, not a test synchronisation
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         Reply reply = script.poll();
         if (reply == null) {
             reply = fallback;

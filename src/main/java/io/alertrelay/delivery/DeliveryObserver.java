@@ -1,0 +1,22 @@
+package io.alertrelay.delivery;
+
+/**
+ * What the delivery stage tells operations about (metrics, log context): a delivery taken up, a quota
+ * rejection, each attempt's outcome. The default does nothing, so the stage runs without it.
+ */
+public interface DeliveryObserver {
+
+    DeliveryObserver NONE = new DeliveryObserver() { };
+
+    /** A claimed delivery enters the pipeline on this thread (log context is set here). */
+    default void admitting(ClaimedDelivery delivery) {
+    }
+
+    /** The agency's hour or day quota was full: the delivery is deferred (throttled). */
+    default void quotaRejected(ClaimedDelivery delivery) {
+    }
+
+    /** One attempt ended with {@code outcome} (as in webhook_logs) after {@code nanos}. */
+    default void attempted(ClaimedDelivery delivery, String outcome, Integer httpStatus, long nanos) {
+    }
+}

@@ -1,0 +1,61 @@
+package io.alertrelay.ops;
+
+import io.alertrelay.config.RelaySettings;
+import io.alertrelay.delivery.AgencyCircuitBreakers;
+import io.alertrelay.delivery.DeliveryWork;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+
+import javax.sql.DataSource;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Operations wiring: the Prometheus registry Camel exposes at /observe/metrics and the pipeline's own
+ * meters, the relay's health checks, and the guarded route reload. Call after the pipeline beans are bound.
+ */
+public final class OpsBeans {
+
+    private OpsBeans() {
+    }
+
+    public static void bind(Main main, RelaySettings settings, DataSource dataSource) {
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        main.bind("metricsRegistry", meters);
+        AgencyCircuitBreakers breakers = main.lookup("agencyCircuitBreakers", AgencyCircuitBreakers.class);
+        PipelineTelemetry telemetry = new PipelineTelemetry(meters, breakers, new QueueDepth(dataSource,
+                Duration.ofMillis(settings.getInt("relay.metrics.queue-depth-cache-ms", 5000))));
+        main.bind("pipelineTelemetry", telemetry);
+        DeliveryWork work = main.lookup("deliveryWork", DeliveryWork.class);
+        if (work != null) {
+            work.observeWith(telemetry);
+        }
+        Duration dbTimeout = Duration.ofMillis(settings.getInt("relay.health.database-timeout-ms", 2000));
+        boolean reload = settings.getBoolean("relay.routes.reload", false);
+        Path routes = Path.of(settings.get("relay.routes-dir", "routes")).toAbsolutePath().normalize();
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport m) {
+                CamelContext camel = m.getCamelContext();
+                HealthCheckRegistry health = HealthCheckRegistry.get(camel);
+                if (health != null) {
+                    health.register(new DatabaseHealthCheck(dataSource, dbTimeout));
+                    health.register(new CircuitBreakerHealthCheck(breakers));
+                    health.register(new QuartzHealthCheck());
+                }
+                if (reload) {
+                    try {
+                        camel.addService(new GuardedRouteReload(routes, "*.camel.yaml"));
+                    } catch (Exception e) {
+                        throw org.apache.camel.RuntimeCamelException.wrapRuntimeException(e);
+                    }
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,155 @@
+package io.alertrelay.ops;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteConfigurationDefinition;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.spi.BeanRepository;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.PropertiesSource;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.DefaultRegistry;
+import org.apache.camel.support.PluginHelper;
+
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Checks an edited route file before it may replace running routes: it is loaded into a throwaway
+ * Camel context that sees the running application's beans, properties and route configurations but
+ * starts nothing. Bad YAML, an unknown EIP or key, an unresolvable endpoint or component, a missing
+ * bean, a broken expression, and a route id that another file already defines all fail here.
+ */
+public final class RouteFileCheck {
+
+    private static final int MAX_PROBLEM_CHARS = 400;
+
+    private final CamelContext running;
+
+    public RouteFileCheck(CamelContext running) {
+        this.running = running;
+    }
+
+    /** The problem with this file, in one line, or empty when it may be loaded. */
+    public Optional<String> problem(Resource resource) {
+        DefaultCamelContext check = new DefaultCamelContext(false);
+        try {
+            check.getCamelContextExtension().setRegistry(new DefaultRegistry(readOnly(running)));
+            check.getCamelContextExtension().setName("route-check");
+            check.setAutoStartup(false);
+            check.setLoadTypeConverters(true);
+            check.build();
+            check.getPropertiesComponent().addPropertiesSource(delegate(running.getPropertiesComponent()));
+            PluginHelper.getRoutesLoader(check).loadRoutes(resource);
+            Model model = check.getCamelContextExtension().getContextPlugin(Model.class);
+            Optional<String> clash = idClash(resource, model);
+            if (clash.isPresent()) {
+                return clash;
+            }
+            Set<String> own = new LinkedHashSet<>();
+            model.getRouteConfigurationDefinitions().forEach(c -> own.add(c.getId()));
+            Model runningModel = running.getCamelContextExtension().getContextPlugin(Model.class);
+            for (RouteConfigurationDefinition config : runningModel.getRouteConfigurationDefinitions()) {
+                if (config.getId() == null || !own.contains(config.getId())) {
+                    model.addRouteConfiguration(config);
+                }
+            }
+            // reifies every route: endpoints, components, beans, expressions; consumers are not started
+            check.start();
+            return Optional.empty();
+        } catch (Exception | LinkageError e) {
+            return Optional.of(oneLine(e).replace("in " + resource.getLocation() + ", ", "at "));
+        } finally {
+            try {
+                check.stop();
+            } catch (RuntimeException ignored) {
+                // the check context owns nothing the application needs
+            }
+        }
+    }
+
+    /** A route id in this file that a route loaded from another file already uses. */
+    private Optional<String> idClash(Resource resource, Model model) {
+        for (RouteDefinition def : model.getRouteDefinitions()) {
+            Route existing = def.getRouteId() == null ? null : running.getRoute(def.getRouteId());
+            if (existing != null && existing.getSourceResource() != null
+                    && !sameFile(existing.getSourceResource(), resource)) {
+                return Optional.of("route id '" + def.getRouteId() + "' is already defined in "
+                        + existing.getSourceResource().getLocation());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean sameFile(Resource a, Resource b) {
+        return name(a.getLocation()).equals(name(b.getLocation()));
+    }
+
+    private static String name(String location) {
+        String l = location.replace('\\', '/');
+        return l.substring(l.lastIndexOf('/') + 1);
+    }
+
+    /** The deepest message with the most detail, on one line and bounded. */
+    static String oneLine(Throwable e) {
+        Throwable t = e;
+        String message = null;
+        while (t != null) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                message = t.getClass().getSimpleName() + ": " + t.getMessage();
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+            t = t.getCause();
+        }
+        if (message == null) {
+            message = e.getClass().getName();
+        }
+        String flat = java.util.Arrays.stream(message.split("\\R")).map(String::trim)
+                .filter(l -> !l.isEmpty() && !l.equals("^")).collect(java.util.stream.Collectors.joining("; "));
+        return flat.length() > MAX_PROBLEM_CHARS ? flat.substring(0, MAX_PROBLEM_CHARS) + "..." : flat;
+    }
+
+    private static BeanRepository readOnly(CamelContext running) {
+        return new BeanRepository() {
+            @Override
+            public Object lookupByName(String name) {
+                return running.getRegistry().lookupByName(name);
+            }
+
+            @Override
+            public <T> T lookupByNameAndType(String name, Class<T> type) {
+                return running.getRegistry().lookupByNameAndType(name, type);
+            }
+
+            @Override
+            public <T> Map<String, T> findByTypeWithName(Class<T> type) {
+                return running.getRegistry().findByTypeWithName(type);
+            }
+
+            @Override
+            public <T> Set<T> findByType(Class<T> type) {
+                return running.getRegistry().findByType(type);
+            }
+        };
+    }
+
+    private static PropertiesSource delegate(PropertiesComponent pc) {
+        return new PropertiesSource() {
+            @Override
+            public String getName() {
+                return "running-application";
+            }
+
+            @Override
+            public String getProperty(String name) {
+                return pc.resolveProperty(name).orElse(null);
+            }
+        };
+    }
+}
