@@ -34,6 +34,10 @@ public final class QuartzHealthCheck extends AbstractHealthCheck {
             builder.up().message("no Quartz schedules in this instance");
             return;
         }
+        if (!quartz.isAutoStartScheduler()) {
+            builder.up().message("schedules are off on this instance (relay.schedules.enabled=false)");
+            return;
+        }
         try {
             builder.detail("quartz.scheduler", scheduler.getSchedulerName())
                     .detail("quartz.clustered", scheduler.getMetaData().isJobStoreClustered());

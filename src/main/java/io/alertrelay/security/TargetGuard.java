@@ -116,7 +116,7 @@ public final class TargetGuard {
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            return Optional.of("webhook URLs must be http or https");
+            return Optional.of("only http and https URLs are allowed");
         }
         String host = uri.getHost();
         if (host == null || host.isBlank()) {

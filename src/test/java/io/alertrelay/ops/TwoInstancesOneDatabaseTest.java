@@ -55,7 +55,9 @@ class TwoInstancesOneDatabaseTest {
             "relay.delivery.redelivery.delay-ms", "50",
             "relay.delivery.retry-schedule", "PT0.5S,PT1S",
             "relay.db.pool-size", "12",
-            "relay.delivery.workers", "16");
+            "relay.delivery.workers", "16",
+            // the load comes from one client; the per-client request limit is tested elsewhere
+            "relay.http.client-rate-limit.per-minute", "100000000");
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
