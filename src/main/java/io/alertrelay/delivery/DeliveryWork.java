@@ -36,7 +36,7 @@ public final class DeliveryWork {
     public static final String AGENCY = "agency";
     public static final String ADMITTED = "admitted";
     /** The seda queue (routes/delivery.camel.yaml) between the poller and the delivery workers. */
-    static final String CLAIMED_QUEUE = "deliveries-claimed";
+    static final String CLAIMED_QUEUE = "seda://deliveries-claimed";
     private static final String STARTED = "attemptStartedNanos";
     private static final String PERMISSION = "breakerPermission";
     private static final String ATTEMPTS_THIS_CLAIM = "attemptsThisClaim";
@@ -102,14 +102,11 @@ public final class DeliveryWork {
         return store.claimDue(room, settings.handoffGrace());
     }
 
+    /** Exchanges waiting in the workers' queue: SedaComponent keeps its queues by endpoint base URI. */
     private static int claimedQueueDepth(org.apache.camel.CamelContext camel) {
-        for (org.apache.camel.Endpoint e : camel.getEndpoints()) {
-            if (e instanceof org.apache.camel.component.seda.SedaEndpoint seda
-                    && CLAIMED_QUEUE.equals(seda.getEndpointBaseUri().replaceFirst("^seda:(//)?", ""))) {
-                return seda.getCurrentQueueSize();
-            }
-        }
-        return 0;
+        var queue = camel.getComponent("seda", org.apache.camel.component.seda.SedaComponent.class)
+                .getQueues().get(CLAIMED_QUEUE);
+        return queue == null ? 0 : queue.getQueue().size();
     }
 
     // ------------------------------------------------------------------ admit
