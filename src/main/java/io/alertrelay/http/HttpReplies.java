@@ -58,7 +58,8 @@ public final class HttpReplies {
         problem.headers().forEach(exchange.getMessage()::setHeader);
     }
 
-    static ApiProblem toProblem(Throwable caught) {
+    /** The client-facing problem in a failure's cause chain; anything unexpected is a 500. */
+    public static ApiProblem toProblem(Throwable caught) {
         Throwable t = caught;
         while (t != null) {
             if (t instanceof ApiProblem p) {

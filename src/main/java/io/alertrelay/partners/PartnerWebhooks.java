@@ -12,6 +12,7 @@ import io.alertrelay.events.EventRelay;
 import io.alertrelay.events.JsonBodies;
 import io.alertrelay.events.SubscriptionAdmin;
 import io.alertrelay.http.ApiProblem;
+import io.alertrelay.http.HttpReplies;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -231,8 +232,8 @@ public final class PartnerWebhooks {
         Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Long row = exchange.getProperty(INBOUND_ROW, Long.class);
         if (row != null) {
-            ApiProblem problem = problemIn(t);
-            if (problem != null && problem.status() < 500) {
+            ApiProblem problem = HttpReplies.toProblem(t);
+            if (problem.status() < 500) {
                 Map<String, Object> error = new LinkedHashMap<>();
                 error.put("error", problem.getMessage());
                 error.put("details", problem.details());
@@ -259,15 +260,6 @@ public final class PartnerWebhooks {
             ps.setLong(3, row);
             ps.executeUpdate();
         }
-    }
-
-    private static ApiProblem problemIn(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof ApiProblem p) {
-                return p;
-            }
-        }
-        return null;
     }
 
     private Object readJson(String text) {

@@ -72,10 +72,7 @@ class UnflagTest {
             assertThat(body.get("data").get("flagId").asText()).isEqualTo(flagId);
             assertThat(body.get("data").get("caseNumber").asText()).isEqualTo(caseNumber);
             assertThat(body.get("data").get("reason").asText()).isEqualTo("lab test showed the product is genuine");
-            Map<String, List<String>> headers = Map.of(
-                    "webhook-id", List.of(got.header("webhook-id")),
-                    "webhook-timestamp", List.of(got.header("webhook-timestamp")),
-                    "webhook-signature", List.of(got.header("webhook-signature")));
+            Map<String, List<String>> headers = got.signedHeaders();
             assertThatCode(() -> new Webhook(a.secret()).verify(got.body(), headers)).doesNotThrowAnyException();
 
             // the unflag shows with the flag's deliveries; nothing went to the refusing or uninvolved agency

@@ -33,13 +33,7 @@ class RouteReloadGuardTest {
 
     @BeforeAll
     static void startRelayOnACopyOfTheRoutes() throws IOException {
-        routes = TestRelay.tempDir().resolve("routes");
-        Files.createDirectories(routes);
-        try (var files = Files.list(Path.of("routes"))) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Files.copy(f, routes.resolve(f.getFileName()));
-            }
-        }
+        routes = TestRelay.copyOfRoutes();
         LOGS.start();
         ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).addAppender(LOGS);
         relay = TestRelay.start(Map.of("relay.routes-dir", routes.toString(), "relay.routes.reload", "true"));

@@ -19,13 +19,7 @@ class PartnerIntakeReloadTest {
 
     @Test
     void editedPartnerRuleFileTakesEffectWithoutRestart() throws Exception {
-        Path routes = TestRelay.tempDir().resolve("routes");
-        Files.createDirectories(routes);
-        try (var files = Files.list(Path.of("routes"))) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Files.copy(f, routes.resolve(f.getFileName()));
-            }
-        }
+        Path routes = TestRelay.copyOfRoutes();
         try (TestRelay relay = TestRelay.start(Map.of("relay.routes-dir", routes.toString(), "relay.routes.reload", "true"))) {
             PartnerWebhooksTest.Partner partner = PartnerWebhooksTest.register(relay);
             String body = "{\"type\":\"stock.low\",\"data\":{\"sku\":\"PARA-500\",\"left\":3}}";

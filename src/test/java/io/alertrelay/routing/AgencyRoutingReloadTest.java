@@ -17,13 +17,7 @@ class AgencyRoutingReloadTest {
 
     @Test
     void editedRoutingFileTakesEffectWithoutRestart() throws Exception {
-        Path routes = TestRelay.tempDir().resolve("routes");
-        Files.createDirectories(routes);
-        try (var files = Files.list(Path.of("routes"))) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Files.copy(f, routes.resolve(f.getFileName()));
-            }
-        }
+        Path routes = TestRelay.copyOfRoutes();
         try (TestRelay relay = TestRelay.start(Map.of("relay.routes-dir", routes.toString(), "relay.routes.reload", "true"))) {
             String code = Catalogue.newCode(relay, "food");
             String body = "{\"reason\":\"counterfeit\",\"severity\":\"high\"}";

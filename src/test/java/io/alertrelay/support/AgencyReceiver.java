@@ -27,6 +27,13 @@ public final class AgencyReceiver implements AutoCloseable {
         public String header(String name) {
             return headers.get(name.toLowerCase());
         }
+
+        /** The three Standard Webhooks headers, as the reference verifier takes them. */
+        public Map<String, List<String>> signedHeaders() {
+            return Map.of("webhook-id", List.of(header("webhook-id")),
+                    "webhook-timestamp", List.of(header("webhook-timestamp")),
+                    "webhook-signature", List.of(header("webhook-signature")));
+        }
     }
 
     /** One scripted answer. */

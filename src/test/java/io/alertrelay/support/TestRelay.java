@@ -243,6 +243,22 @@ public final class TestRelay implements AutoCloseable {
         }
     }
 
+    /** A copy of the project's routes/ folder that a test may edit (route reload tests). */
+    public static Path copyOfRoutes() {
+        Path routes = tempDir().resolve("routes");
+        try {
+            Files.createDirectories(routes);
+            try (var files = Files.list(Path.of("routes"))) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.copy(f, routes.resolve(f.getFileName()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return routes;
+    }
+
     public static Path tempDir() {
         try {
             // world-traversable: as root, the embedded PostgreSQL runs as an unprivileged user
