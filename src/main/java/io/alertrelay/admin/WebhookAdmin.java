@@ -445,7 +445,7 @@ public final class WebhookAdmin {
             String k = e.getKey();
             if (!HEADER_NAME.matcher(k).matches()) {
                 problems.add("customHeaders." + k + ": not a valid header name");
-            } else if (RESERVED_HEADERS.contains(k.toLowerCase(Locale.ROOT))) {
+            } else if (RESERVED_HEADERS.contains(k.toLowerCase(Locale.ROOT)) || k.toLowerCase(Locale.ROOT).startsWith("camel")) {
                 problems.add("customHeaders." + k + ": set by the relay, cannot be overridden");
             } else if (!e.getValue().isTextual() || e.getValue().asText().length() > 1000
                     || e.getValue().asText().matches("(?s).*[\\r\\n].*")) {

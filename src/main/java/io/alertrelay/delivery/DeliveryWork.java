@@ -297,7 +297,11 @@ public final class DeliveryWork {
         }
         return headerCache.computeIfAbsent(jsonText, t -> {
             try {
-                return json.readValue(t, new TypeReference<Map<String, String>>() { });
+                Map<String, String> headers = new java.util.HashMap<>(json.readValue(t, new TypeReference<Map<String, String>>() { }));
+                // Camel* headers steer the HTTP producer (CamelHttpUri, CamelHttpPath...): never from stored data,
+                // whatever admitted them, so a target cannot be redirected past the SSRF guard
+                headers.keySet().removeIf(k -> k.regionMatches(true, 0, "camel", 0, 5));
+                return Map.copyOf(headers);
             } catch (Exception e) {
                 LOG.warn("Ignoring unreadable custom headers {}", t);
                 return Map.of();

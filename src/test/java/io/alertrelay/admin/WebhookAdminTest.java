@@ -118,6 +118,7 @@ class WebhookAdminTest {
                 "{\"webhookUrl\":\"http://\"}", "webhookUrl",
                 "{\"webhookUrl\":\"http://example.org\",\"customHeaders\":{\"bad header\":\"x\"}}", "not a valid header name",
                 "{\"webhookUrl\":\"http://example.org\",\"customHeaders\":{\"webhook-signature\":\"x\"}}", "cannot be overridden",
+                "{\"webhookUrl\":\"http://example.org\",\"customHeaders\":{\"CamelHttpUri\":\"http://169.254.169.254/\"}}", "cannot be overridden",
                 "{\"webhookUrl\":\"http://example.org\",\"customHeaders\":[1]}", "customHeaders",
                 "{\"webhookUrl\":\"http://example.org\",\"signingAlgorithm\":\"rsa\"}", "signingAlgorithm",
                 "{\"webhookUrl\":", "malformed JSON");

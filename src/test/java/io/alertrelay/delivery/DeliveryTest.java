@@ -221,4 +221,17 @@ class DeliveryTest {
         relay.update("UPDATE deliveries SET lease_until = now() - interval '1 second' WHERE id = ?", held);
         await().atMost(WAIT).until(() -> "delivered".equals(TestAgencies.status(relay, held)));
     }
+
+    @Test
+    void storedCamelHeadersCannotRedirectTheWebhookPost() {
+        Agency agency = TestAgencies.create(relay, receiver.url("/kept-path"));
+        relay.update("UPDATE agencies SET custom_headers = ?::jsonb WHERE id = ?",
+                "{\"CamelHttpPath\":\"/elsewhere\",\"CamelHttpUri\":\"http://127.0.0.1:9/x\",\"X-Kept\":\"yes\"}", agency.id());
+        UUID delivery = TestAgencies.enqueue(relay, agency, "high");
+
+        await().atMost(WAIT).until(() -> "delivered".equals(TestAgencies.status(relay, delivery)));
+        assertThat(receiver.receivedAt("/kept-path")).hasSize(1);
+        assertThat(receiver.receivedAt("/kept-path").get(0).header("x-kept")).isEqualTo("yes");
+        assertThat(receiver.receivedAt("/kept-path/elsewhere")).isEmpty();
+    }
 }
