@@ -1,5 +1,11 @@
 -- One statement, one transaction: the flag, the code's status and the outbox rows commit together.
 -- A repeat of an Idempotency-Key inserts nothing and returns no row.
+--
+-- The outbox rows of agencies that can take deliveries now (webhook active, URL set) are leased to
+-- this instance at once, and the statement returns what a worker needs to send them (as the claim
+-- statements do): the in-memory hand-off then sends them without a claim statement and its commit.
+-- If this instance dies first, another takes them over when the lease ends. Rows of an agency whose
+-- webhook is off get no lease; the poller claims them once it is on again.
 WITH new_flag AS (
     INSERT INTO flags (id, code_id, reason, severity, note, reported_by, idempotency_key,
                        request_fingerprint, correlation_id, created_at)
@@ -14,13 +20,22 @@ WITH new_flag AS (
     RETURNING c.id
 ), outbox AS (
     INSERT INTO deliveries (flag_id, agency_id, event_type, payload, severity_rank, correlation_id,
-                            created_at, next_attempt_at)
-    SELECT f.id, a.id, 'code.flagged', ?, ?, ?, f.created_at, f.created_at
+                            created_at, next_attempt_at, lease_owner, lease_until)
+    SELECT f.id, a.id, 'code.flagged', ?, ?, ?, f.created_at, f.created_at,
+           CASE WHEN a.webhook_active AND a.webhook_url IS NOT NULL THEN ? END,
+           CASE WHEN a.webhook_active AND a.webhook_url IS NOT NULL THEN now() + make_interval(secs => ?) END
       FROM new_flag f
       JOIN agencies a ON a.name = ANY (?::text[])
-    RETURNING id, agency_id
+    RETURNING id, flag_id, agency_id, event_type, payload, severity_rank, attempts, retry_round, correlation_id,
+              lease_owner
 )
-SELECT f.id AS flag_id, o.id AS delivery_id, a.name AS agency
+SELECT f.id AS flag_id, o.id AS delivery_id, a.name AS agency, o.lease_owner IS NOT NULL AS leased,
+       o.id, o.agency_id, o.event_type, o.payload, o.severity_rank, o.attempts, o.retry_round,
+       o.correlation_id, NULL::bigint AS subscription_id, a.webhook_url,
+       -- during an agency's rotation grace period the previous secret keeps signing alongside the new one
+       CASE WHEN a.previous_secret_until > now() THEN a.secret_enc || ' ' || a.previous_secret_enc
+            ELSE a.secret_enc END AS secret_enc,
+       a.custom_headers::text AS custom_headers, a.case_number_field
   FROM new_flag f
   LEFT JOIN outbox o ON true
   LEFT JOIN agencies a ON a.id = o.agency_id

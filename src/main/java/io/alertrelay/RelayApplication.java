@@ -128,7 +128,6 @@ public final class RelayApplication implements AutoCloseable {
         main.bind("relayJson", json);
         main.bind("secretCipher", cipher);
         main.bind("httpReplies", new HttpReplies(json));
-        main.bind("flagIntake", new FlagIntake(new FlagStore(dataSource), json, maxBody));
         main.bind("demoReceiver", new DemoReceiver(dataSource, cipher, json));
         io.alertrelay.schedules.ScheduleBeans.bind(main, settings, dataSource, json);
         DashboardBeans.bind(main, settings, dataSource, json);
@@ -148,14 +147,17 @@ public final class RelayApplication implements AutoCloseable {
                         Optional.empty(), Optional.empty(), Map.of("agency", agency, "transition", transition.name())));
         String instanceId = instanceId();
         DeliveryStore deliveries = new DeliveryStore(dataSource, instanceId,
-                Duration.ofSeconds(settings.getInt("relay.delivery.lease-seconds", 300)));
+                Duration.ofSeconds(settings.getInt("relay.delivery.lease-seconds", 60)));
+        main.bind("flagIntake", new FlagIntake(new FlagStore(dataSource, deliveries), json, maxBody));
         DeliveryWork.Settings work = new DeliveryWork.Settings(
                 settings.getInt("relay.delivery.poll-batch", 200),
                 Duration.ofMillis(settings.getInt("relay.delivery.handoff-grace-ms", 5000)),
                 Duration.parse(settings.get("relay.delivery.retry-after-max", "PT1H")),
                 settings.getInt("relay.delivery.max-attempts", 50),
                 settings.get("relay.delivery.case-number-field", "caseNumber"),
-                "AlertRelay/" + version());
+                "AlertRelay/" + version(),
+                // an attempt needs its HTTP timeout and some slack of lease left
+                Duration.ofMillis(settings.getInt("relay.delivery.timeout-ms", 30000) + 5000L));
         main.bind("agencyQuota", quota);
         main.bind("agencyCircuitBreakers", breakers);
         main.bind("operationalEvents", events);

@@ -84,6 +84,11 @@ public final class LiveFeed {
 
     /** One look at the tables; what is new goes to every client as {@code flag} and {@code delivery} events. */
     public synchronized void poll() {
+        if (sinks.isEmpty()) {
+            // nobody watches: no look at the tables (they are busy under load); the next client starts afresh
+            forget();
+            return;
+        }
         List<String> frames = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             Timestamp now = databaseNow(c);
@@ -109,6 +114,14 @@ public final class LiveFeed {
             String text = String.join("", frames);
             sinks.removeIf(sink -> !sink.offer(text));
         }
+    }
+
+    private void forget() {
+        previousLook = null;
+        sentFlags.clear();
+        attemptCursor = -1;
+        sentAttempts.clear();
+        attemptGaps.clear();
     }
 
     private static Timestamp databaseNow(Connection c) throws SQLException {

@@ -44,6 +44,13 @@ public abstract class DeliveryFailure extends RuntimeException {
         }
     }
 
+    /** Another instance took the delivery over after this instance's lease ran out: this one stops, sending nothing. */
+    public static final class LeaseLost extends DeliveryFailure {
+        public LeaseLost(String message) {
+            super(message);
+        }
+    }
+
     static Optional<DeliveryFailure> of(Throwable t) {
         Throwable c = t;
         while (c != null) {

@@ -12,6 +12,10 @@ public interface DeliveryObserver {
     default void admitting(ClaimedDelivery delivery) {
     }
 
+    /** Work on the delivery continues on this thread (a redelivery, a reaction): its log context is set here. */
+    default void continuing(ClaimedDelivery delivery) {
+    }
+
     /** The agency's hour or day quota was full: the delivery is deferred (throttled). */
     default void quotaRejected(ClaimedDelivery delivery) {
     }

@@ -20,6 +20,7 @@ public final class DeliveryStore {
     private static final String CLAIMED_SELECT = SqlStatements.load("delivery-claimed-select");
     private static final String CLAIM_DUE = SqlStatements.load("delivery-claim-due") + "\n" + CLAIMED_SELECT;
     private static final String CLAIM_ONE = SqlStatements.load("delivery-claim-one") + "\n" + CLAIMED_SELECT;
+    private static final String RENEW_LEASE = SqlStatements.load("delivery-renew-lease");
     private static final String RECORD_ATTEMPT = SqlStatements.load("delivery-record-attempt");
     private static final String RESCHEDULE = SqlStatements.load("delivery-reschedule");
     private static final String FINISH = SqlStatements.load("delivery-finish");
@@ -57,6 +58,20 @@ public final class DeliveryStore {
             ps.setLong(2, lease.toSeconds());
             ps.setString(3, id.toString());
             return read(ps).stream().findFirst();
+        }
+    }
+
+    public Duration lease() {
+        return lease;
+    }
+
+    /** Extends this instance's lease on a delivery; false when the lease is no longer this instance's. */
+    public boolean renewLease(UUID id) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(RENEW_LEASE)) {
+            ps.setLong(1, lease.toSeconds());
+            ps.setString(2, id.toString());
+            ps.setString(3, instanceId);
+            return ps.executeUpdate() == 1;
         }
     }
 
@@ -137,14 +152,7 @@ public final class DeliveryStore {
         List<ClaimedDelivery> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new ClaimedDelivery(rs.getObject("id", UUID.class),
-                        Optional.ofNullable(rs.getObject("flag_id", UUID.class)), rs.getLong("agency_id"),
-                        rs.getString("agency"), rs.getString("webhook_url"),
-                        Optional.ofNullable(rs.getString("secret_enc")), rs.getString("custom_headers"),
-                        Optional.ofNullable(rs.getString("case_number_field")), rs.getString("event_type"),
-                        rs.getString("payload"), rs.getInt("severity_rank"), rs.getInt("attempts"),
-                        rs.getInt("retry_round"), rs.getString("correlation_id"),
-                        Optional.ofNullable((Long) rs.getObject("subscription_id"))));
+                out.add(ClaimedDelivery.read(rs));
             }
         }
         return out;

@@ -57,8 +57,9 @@ public final class DeliveryWork {
     private final Map<String, Map<String, String>> headerCache = new ConcurrentHashMap<>();
 
     /** Tunables of the delivery stage. */
+    /** {@code leaseMargin}: an attempt starts only with at least this much lease left (else it renews). */
     public record Settings(int pollBatch, Duration handoffGrace, Duration retryAfterMax, int maxAttempts,
-                           String defaultCaseNumberField, String userAgent) {
+                           String defaultCaseNumberField, String userAgent, Duration leaseMargin) {
     }
 
     public DeliveryWork(DeliveryStore store, AgencyQuota quota, AgencyCircuitBreakers breakers,
@@ -82,9 +83,15 @@ public final class DeliveryWork {
 
     // ------------------------------------------------------------------ claim
 
-    /** A handed-off delivery id becomes the claimed delivery, or null if another worker has it. */
-    public ClaimedDelivery claimHandedOff(Object id) throws SQLException {
-        UUID uuid = id instanceof UUID u ? u : UUID.fromString(String.valueOf(id));
+    /**
+     * A handed-off delivery: one the intake already leased to this instance goes straight on; an id
+     * (events, replays, releases) is claimed first, and becomes null if another worker has it.
+     */
+    public ClaimedDelivery claimHandedOff(Object handedOff) throws SQLException {
+        if (handedOff instanceof ClaimedDelivery leased) {
+            return leased;
+        }
+        UUID uuid = handedOff instanceof UUID u ? u : UUID.fromString(String.valueOf(handedOff));
         return store.claim(uuid).orElse(null);
     }
 
@@ -142,9 +149,11 @@ public final class DeliveryWork {
      * Starts one attempt: takes a breaker permission (a breaker that opened meanwhile defers the
      * delivery), signs the body with a fresh timestamp and sets the request headers.
      */
-    public void prepareAttempt(Exchange exchange) {
+    public void prepareAttempt(Exchange exchange) throws SQLException {
         ClaimedDelivery d = exchange.getProperty(DELIVERY, ClaimedDelivery.class);
+        observer.continuing(d);
         exchange.removeProperty(Exchange.EXCEPTION_CAUGHT);
+        d = withLeaseForAnAttempt(exchange, d);
         CircuitBreaker breaker = breakers.forAgency(d.agency());
         if (!breaker.tryAcquirePermission()) {
             throw new DeliveryFailure.Deferred("circuit breaker open for " + d.agency(), breakers.waitOpen(), false);
@@ -152,7 +161,8 @@ public final class DeliveryWork {
         exchange.setProperty(PERMISSION, breaker);
         Message m = exchange.getMessage();
         // a clean request each attempt, but Camel's redelivery bookkeeping must survive
-        m.removeHeaders("*", "CamelRedelivery*");
+        // (a plain prefix test: removeHeaders' exclude pattern compiles a regex per header that does not match it)
+        m.getHeaders().keySet().removeIf(name -> !name.startsWith("CamelRedelivery"));
         long timestamp = Instant.now().getEpochSecond();
         String messageId = d.id().toString();
         customHeaders(d.customHeadersJson()).forEach(m::setHeader);
@@ -177,6 +187,7 @@ public final class DeliveryWork {
      */
     public void recordAttempt(Exchange exchange) throws SQLException {
         ClaimedDelivery d = exchange.getProperty(DELIVERY, ClaimedDelivery.class);
+        observer.continuing(d);
         CircuitBreaker breaker = exchange.getProperty(PERMISSION, CircuitBreaker.class);
         long nanos = System.nanoTime() - exchange.getProperty(STARTED, Long.class);
         long ms = nanos / 1_000_000;
@@ -230,9 +241,18 @@ public final class DeliveryWork {
 
     // ------------------------------------------------------------------ reactions (error policy)
 
+    /** Another instance has the delivery now: nothing was sent by this one; give back the quota reservation. */
+    public void leaseLost(Exchange exchange) throws SQLException {
+        ClaimedDelivery d = exchange.getProperty(DELIVERY, ClaimedDelivery.class);
+        observer.continuing(d);
+        quota.release(d.agencyId());
+        LOG.warn("Delivery {} to {} left to another instance: {}", d.id(), d.agency(), failureText(exchange));
+    }
+
     /** In-process redelivery is used up: reschedule on the durable schedule, or dead-letter. */
     public void reschedule(Exchange exchange) throws SQLException {
         ClaimedDelivery d = exchange.getProperty(DELIVERY, ClaimedDelivery.class);
+        observer.continuing(d);
         quota.release(d.agencyId());
         Optional<Duration> delay = schedule.delayFor(d.retryRound());
         String error = failureText(exchange);
@@ -250,6 +270,7 @@ public final class DeliveryWork {
     /** The agency asked for time (Retry-After, bounded) or its breaker opened: wait, attempts untouched. */
     public void defer(Exchange exchange) throws SQLException {
         ClaimedDelivery d = exchange.getProperty(DELIVERY, ClaimedDelivery.class);
+        observer.continuing(d);
         quota.release(d.agencyId());
         DeliveryFailure.Deferred deferred = (DeliveryFailure.Deferred) DeliveryFailure.of(
                 exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)).orElseThrow();
@@ -266,11 +287,29 @@ public final class DeliveryWork {
     /** A permanent failure: the attempt already marked it failed; give back the quota reservation. */
     public void failed(Exchange exchange) throws SQLException {
         ClaimedDelivery d = exchange.getProperty(DELIVERY, ClaimedDelivery.class);
+        observer.continuing(d);
         quota.release(d.agencyId());
         LOG.warn("Delivery {} to {} failed permanently: {}", d.id(), d.agency(), failureText(exchange));
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /**
+     * An attempt may take up to the HTTP timeout: with less lease left than that (a redelivery, a slow
+     * agency, a short lease), the lease is renewed first, so that no other instance sends it meanwhile.
+     */
+    private ClaimedDelivery withLeaseForAnAttempt(Exchange exchange, ClaimedDelivery d) throws SQLException {
+        long left = store.lease().toNanos() - (System.nanoTime() - d.leasedAtNanos());
+        if (left >= settings.leaseMargin().toNanos()) {
+            return d;
+        }
+        if (!store.renewLease(d.id())) {
+            throw new DeliveryFailure.LeaseLost("its lease ran out and another instance holds it");
+        }
+        ClaimedDelivery renewed = d.leaseRenewed();
+        exchange.setProperty(DELIVERY, renewed);
+        return renewed;
+    }
 
     /** Attempts recorded before the claim plus those made since. */
     private static int attemptsSoFar(Exchange exchange, ClaimedDelivery d) {

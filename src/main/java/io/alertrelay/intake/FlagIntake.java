@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.alertrelay.http.ApiProblem;
 import org.apache.camel.Exchange;
+import org.slf4j.MDC;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -54,7 +55,10 @@ public final class FlagIntake {
     /** Checks content type, size and fields; leaves a {@link FlagRequest} in the exchange. */
     public void parse(Exchange exchange) throws JsonProcessingException {
         var in = exchange.getMessage();
-        exchange.setProperty(CORRELATION_ID, correlationId(in.getHeader("X-Correlation-Id", String.class)));
+        String correlationId = correlationId(in.getHeader("X-Correlation-Id", String.class));
+        exchange.setProperty(CORRELATION_ID, correlationId);
+        // the log context of this flag from here on (cleared when the exchange is done: LogContextUnitOfWork)
+        MDC.put(CORRELATION_ID, correlationId);
         requireJson(in.getHeader(Exchange.CONTENT_TYPE, String.class));
         byte[] body = in.getBody(byte[].class);
         if (body != null && body.length > maxBodyBytes) {
@@ -117,7 +121,8 @@ public final class FlagIntake {
             exchange.getMessage().setBody(repeatAnswer(request));
             return;
         }
-        exchange.setProperty(RECORDED, recorded.get().deliveryIds());
+        // leased to this instance in the same transaction: the hand-off sends them without claiming
+        exchange.setProperty(RECORDED, recorded.get().leased());
         exchange.getMessage().setBody(answer(recorded.get().flagId(), code.code(), code.category(),
                 recorded.get().agencies(), chosen));
     }

@@ -1,6 +1,8 @@
 package io.alertrelay.intake;
 
 import io.alertrelay.db.SqlStatements;
+import io.alertrelay.delivery.ClaimedDelivery;
+import io.alertrelay.delivery.DeliveryStore;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -27,13 +29,19 @@ public final class FlagStore {
     private static final String DELIVERY_ATTEMPTS = SqlStatements.load("delivery-attempts");
 
     private final DataSource dataSource;
+    private final DeliveryStore leases;
 
-    public FlagStore(DataSource dataSource) {
+    /** {@code leases}: whose instance id and lease length the new outbox rows are leased with. */
+    public FlagStore(DataSource dataSource, DeliveryStore leases) {
         this.dataSource = dataSource;
+        this.leases = leases;
     }
 
-    /** The outcome of recording: the flag's id and the agencies that got an outbox row. */
-    public record Recorded(UUID flagId, List<String> agencies, List<UUID> deliveryIds) {
+    /**
+     * The outcome of recording: the flag's id, the agencies that got an outbox row, and those rows that
+     * were leased to this instance (their agency takes deliveries now), ready for the workers.
+     */
+    public record Recorded(UUID flagId, List<String> agencies, List<ClaimedDelivery> leased) {
     }
 
     /** An earlier flag recorded under the same Idempotency-Key. */
@@ -78,21 +86,25 @@ public final class FlagStore {
             ps.setString(i++, payload);
             ps.setInt(i++, request.severity().rank());
             ps.setString(i++, correlationId);
+            ps.setString(i++, leases.instanceId());
+            ps.setLong(i++, leases.lease().toSeconds());
             ps.setArray(i, c.createArrayOf("text", agencies.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
                 List<String> names = new ArrayList<>();
-                List<UUID> deliveries = new ArrayList<>();
+                List<ClaimedDelivery> leased = new ArrayList<>();
                 do {
                     String agency = rs.getString("agency");
                     if (agency != null) {
                         names.add(agency);
-                        deliveries.add(rs.getObject("delivery_id", UUID.class));
+                        if (rs.getBoolean("leased")) {
+                            leased.add(ClaimedDelivery.read(rs));
+                        }
                     }
                 } while (rs.next());
-                return Optional.of(new Recorded(flagId, names, deliveries));
+                return Optional.of(new Recorded(flagId, names, leased));
             }
         }
     }

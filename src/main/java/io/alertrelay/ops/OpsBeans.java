@@ -27,6 +27,7 @@ public final class OpsBeans {
     public static void bind(Main main, RelaySettings settings, DataSource dataSource) {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         main.bind("metricsRegistry", meters);
+        main.bind("logContextUnitOfWorkFactory", new LogContextUnitOfWork.Factory());
         AgencyCircuitBreakers breakers = main.lookup("agencyCircuitBreakers", AgencyCircuitBreakers.class);
         PipelineTelemetry telemetry = new PipelineTelemetry(meters, breakers, new QueueDepth(dataSource,
                 Duration.ofMillis(settings.getInt("relay.metrics.queue-depth-cache-ms", 5000))));

@@ -81,7 +81,12 @@ public final class PipelineTelemetry implements DeliveryObserver {
         breakerGauge(d.agency());
     }
 
-    /** In-process redelivery runs on a scheduler thread that Camel does not give the exchange's MDC. */
+    @Override
+    public void continuing(ClaimedDelivery d) {
+        logContext(d);
+    }
+
+    /** The log context is the bean's to set: Camel's MDC logging is off (see LogContextUnitOfWork). */
     private static void logContext(ClaimedDelivery d) {
         if (d.correlationId() != null) {
             MDC.put(CORRELATION_ID, d.correlationId());

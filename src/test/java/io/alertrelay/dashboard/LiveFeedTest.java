@@ -13,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -85,6 +86,29 @@ class LiveFeedTest {
                 + "SELECT gen_random_uuid(), id, 1, 'delivered' FROM agencies ORDER BY id LIMIT 1");
         feed.poll();
         assertThat(feed.clients()).as("the client that said it is gone").isEqualTo(1);
+    }
+
+    @Test
+    void withNoStreamOpenTheFeedDoesNotReadTheDatabase() {
+        AtomicInteger connections = new AtomicInteger();
+        DataSource counting = (DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")) {
+                        connections.incrementAndGet();
+                    }
+                    return method.invoke(db, args);
+                });
+        LiveFeed idle = new LiveFeed(counting, new ObjectMapper(), Duration.ofSeconds(30), 200, 2);
+        idle.poll();
+        idle.poll();
+        assertThat(connections.get()).isZero();
+        LiveSink client = frames::add;
+        assertThat(idle.subscribe(client)).isTrue();
+        idle.poll();
+        assertThat(connections.get()).isEqualTo(1);
+        idle.unsubscribe(client);
+        idle.poll();
+        assertThat(connections.get()).isEqualTo(1);
     }
 
     private static void logAttempt(Connection c, UUID delivery, Agency agency) throws SQLException {
