@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Map;
@@ -133,7 +134,8 @@ public final class RelayApplication implements AutoCloseable {
         DashboardBeans.bind(main, settings, dataSource, json);
 
         ZoneId zone = ZoneId.of(settings.get("relay.schedule.zone", "Africa/Lagos"));
-        AgencyQuota quota = new AgencyQuota(dataSource, zone);
+        AgencyQuota quota = new AgencyQuota(dataSource, zone, settings.getInt("relay.quota.max-block", 64),
+                Duration.ofMillis(settings.getInt("relay.quota.allowance-ms", 1000)));
         OperationalEvents events = new OperationalEvents(dataSource, json);
         AgencyCircuitBreakers breakers = new AgencyCircuitBreakers(
                 Float.parseFloat(settings.get("relay.delivery.breaker.failure-rate", "70")),
@@ -220,10 +222,18 @@ public final class RelayApplication implements AutoCloseable {
         if (stopped.getCount() == 0) {
             return;
         }
+        AgencyQuota quota = main.lookup("agencyQuota", AgencyQuota.class);
         try {
             main.stop();
         } catch (Exception e) {
             LOG.warn("Camel did not stop cleanly: {}", e.getMessage());
+        }
+        if (quota != null) {
+            try {
+                quota.settleAll(); // unused quota allowances back to the counters
+            } catch (SQLException e) {
+                LOG.warn("Quota allowances not given back ({}); the next reset clears them", e.getMessage());
+            }
         }
         dataSource.close();
         if (embedded != null) {

@@ -16,6 +16,10 @@ public interface DeliveryObserver {
     default void continuing(ClaimedDelivery delivery) {
     }
 
+    /** The quota check for the delivery took {@code nanos} (answered from an allowance or the database). */
+    default void quotaChecked(ClaimedDelivery delivery, long nanos) {
+    }
+
     /** The agency's hour or day quota was full: the delivery is deferred (throttled). */
     default void quotaRejected(ClaimedDelivery delivery) {
     }

@@ -133,7 +133,7 @@ public final class DeliveryWork {
             store.reschedule(d.id(), breakers.waitOpen(), 0);
             return;
         }
-        if (d.agencyRef().isPresent() && !quota.tryReserve(d.agencyId())) {
+        if (d.agencyRef().isPresent() && !reserve(d)) {
             observer.quotaRejected(d);
             var until = quota.markThrottled(d.agencyId());
             store.finish(d.id(), "throttled", Optional.of("quota reached; deferred until " + until));
@@ -141,6 +141,13 @@ public final class DeliveryWork {
             return;
         }
         exchange.setProperty(ADMITTED, true);
+    }
+
+    private boolean reserve(ClaimedDelivery d) throws SQLException {
+        long t0 = System.nanoTime();
+        boolean reserved = quota.tryReserve(d.agencyId());
+        observer.quotaChecked(d, System.nanoTime() - t0);
+        return reserved;
     }
 
     // ------------------------------------------------------------------ attempt

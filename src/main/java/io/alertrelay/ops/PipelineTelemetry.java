@@ -38,6 +38,7 @@ public final class PipelineTelemetry implements DeliveryObserver {
     private final MeterRegistry registry;
     private final AgencyCircuitBreakers breakers;
     private final Counter flagsAccepted;
+    private final Timer quotaCheck;
     private final Map<String, Counter> attempts = new ConcurrentHashMap<>();
     private final Map<String, Timer> latency = new ConcurrentHashMap<>();
     private final Map<String, Counter> quotaRejections = new ConcurrentHashMap<>();
@@ -48,6 +49,9 @@ public final class PipelineTelemetry implements DeliveryObserver {
         this.breakers = breakers;
         this.flagsAccepted = Counter.builder("relay.flags.accepted")
                 .description("Flags recorded and answered 202 (idempotent repeats not counted)").register(registry);
+        quotaCheck = Timer.builder("relay.quota.check")
+                .description("Duration of a delivery's quota check inside the pipeline (allowance or database)")
+                .publishPercentiles(0.5, 0.95, 0.99).register(registry);
         Gauge.builder("relay.deliveries.pending", queueDepth, QueueDepth::pending).strongReference(true)
                 .description("Deliveries waiting to be sent (status pending), all instances").register(registry);
         Gauge.builder("relay.deliveries.deferred", queueDepth, QueueDepth::deferred).strongReference(true)
@@ -93,6 +97,11 @@ public final class PipelineTelemetry implements DeliveryObserver {
         }
         MDC.put(DELIVERY_ID, d.id().toString());
         MDC.put(AGENCY, d.agency());
+    }
+
+    @Override
+    public void quotaChecked(ClaimedDelivery d, long nanos) {
+        quotaCheck.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -14,15 +15,30 @@ import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Per-agency hourly and daily alert quotas kept in PostgreSQL (agency_rate_limits). A reservation is
- * one atomic UPDATE, so any number of instances together never exceed a limit.
+ * Per-agency hourly and daily alert quotas kept in PostgreSQL (agency_rate_limits), handed out from
+ * memory in allowances.
+ *
+ * <p>An instance takes a block of an agency's quota with one atomic statement (so any number of
+ * instances together never exceed a limit) and answers the following quota checks from that block
+ * without a database round trip. The block size adapts to the agency's traffic: one alert at a time
+ * when it is quiet (the counters then show exactly what was sent), doubling while blocks run out
+ * within their lifetime, up to {@code maxBlock}. An allowance lives {@code lifetime} (one second by
+ * default); what is left of it then goes back to the counters ({@link #settle()}, also at shutdown),
+ * so the counters count alerts sent plus at most one live block per instance and agency.
+ *
+ * <p>Units are given back only to the hour and day they were taken from (epochs move on at each
+ * reset). A reservation taken just before a reset and used just after it counts in the hour it was
+ * taken in. An instance killed with {@code kill -9} leaves its live blocks counted until the reset.
  */
 public final class AgencyQuota {
 
-    private static final String RESERVE = SqlStatements.load("quota-reserve");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AgencyQuota.class);
+    private static final String GRANT = SqlStatements.load("quota-grant");
     private static final String RELEASE = SqlStatements.load("quota-release");
     private static final String MARK_THROTTLED = SqlStatements.load("quota-mark-throttled");
     private static final String RESET_HOUR = SqlStatements.load("quota-reset-hour");
@@ -32,42 +48,188 @@ public final class AgencyQuota {
 
     private final DataSource dataSource;
     private final ZoneId zone;
+    private final int maxBlock;
+    private final long lifetimeNanos;
+    private final Map<Long, Allowance> allowances = new ConcurrentHashMap<>();
 
+    /** One agency's block in this instance: what is left of it, and the epochs it was taken in. */
+    private static final class Allowance {
+        int block;
+        int left;
+        long takenAtNanos;
+        long hourEpoch;
+        long dayEpoch;
+        boolean refilling;
+    }
+
+    /** Takes the next block while a busy agency's current one is half used, so no check waits for it. */
+    private final java.util.concurrent.Executor refiller = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "quota-refill");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** For jobs (resets, releases) that do not hand out quota. */
     public AgencyQuota(DataSource dataSource, ZoneId zone) {
+        this(dataSource, zone, 1, Duration.ofSeconds(1));
+    }
+
+    public AgencyQuota(DataSource dataSource, ZoneId zone, int maxBlock, Duration lifetime) {
         this.dataSource = dataSource;
         this.zone = zone;
+        this.maxBlock = Math.max(1, maxBlock);
+        this.lifetimeNanos = lifetime.toNanos();
     }
 
     /** Takes one alert from the agency's hour and day quota; false when either is used up. */
     public boolean tryReserve(long agencyId) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            if (reserve(c, agencyId)) {
+        Allowance a = allowances.computeIfAbsent(agencyId, id -> new Allowance());
+        synchronized (a) {
+            long now = System.nanoTime();
+            boolean live = now - a.takenAtNanos < lifetimeNanos;
+            if (live && a.left > 0) {
+                a.left--;
+                if (a.block >= 4 && a.left <= a.block / 2 && !a.refilling) {
+                    a.refilling = true;
+                    refiller.execute(() -> refill(agencyId, a));
+                }
                 return true;
             }
-            // an agency created without its quota row gets the defaults, then one more try
-            try (PreparedStatement ps = c.prepareStatement(ENSURE_ROWS)) {
-                if (ps.executeUpdate() > 0) {
-                    return reserve(c, agencyId);
-                }
+            // the next block: twice the last one when it ran out within its lifetime, else what was used of it
+            int want = live ? Math.min(maxBlock, Math.max(1, a.block * 2)) : Math.max(1, a.block - a.left);
+            giveBack(agencyId, a);
+            int granted = grant(agencyId, Math.min(maxBlock, want), a);
+            if (granted == 0) {
+                a.block = 0;
+                return false;
             }
-            return false;
+            a.block = granted;
+            a.left = granted - 1;
+            a.takenAtNanos = now;
+            return true;
         }
     }
 
-    private static boolean reserve(Connection c, long agencyId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(RESERVE)) {
-            ps.setLong(1, agencyId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+    /** Adds a block to a busy agency's live allowance (taken outside its lock: checks go on meanwhile). */
+    private void refill(long agencyId, Allowance a) {
+        Allowance taken = new Allowance();
+        int want;
+        synchronized (a) {
+            want = Math.min(maxBlock, a.block * 2);
+        }
+        try {
+            int granted = grant(agencyId, want, taken);
+            synchronized (a) {
+                if (granted > 0) {
+                    if (taken.hourEpoch != a.hourEpoch || taken.dayEpoch != a.dayEpoch) {
+                        giveBack(agencyId, a); // a reset came between: the rest of the old block goes to its own epochs
+                        a.hourEpoch = taken.hourEpoch;
+                        a.dayEpoch = taken.dayEpoch;
+                    }
+                    a.left += granted;
+                    a.block = granted;
+                    a.takenAtNanos = System.nanoTime();
+                }
+            }
+        } catch (SQLException e) {
+            LOG.warn("Quota allowance for agency {} not refilled in advance: {}", agencyId, e.getMessage());
+        } finally {
+            synchronized (a) {
+                a.refilling = false;
             }
         }
     }
 
     /** Gives back a reservation whose alert was not sent. */
     public void release(long agencyId) throws SQLException {
+        Allowance a = allowances.get(agencyId);
+        if (a != null) {
+            synchronized (a) {
+                if (System.nanoTime() - a.takenAtNanos < lifetimeNanos && a.left < a.block) {
+                    a.left++; // back into the live block: settled with the rest of it
+                    return;
+                }
+            }
+        }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(RELEASE)) {
-            ps.setLong(1, agencyId);
+            // no live block: the reservation came from the current epochs as far as this instance knows
+            Allowance known = a == null ? new Allowance() : a;
+            bindRelease(ps, known.hourEpoch, known.dayEpoch, 1, agencyId);
             ps.executeUpdate();
+        }
+    }
+
+    /** Gives back what is left of allowances past their lifetime (a timer calls this; also at shutdown with all). */
+    public void settle() throws SQLException {
+        settle(false);
+    }
+
+    public void settleAll() throws SQLException {
+        settle(true);
+    }
+
+    private void settle(boolean all) throws SQLException {
+        long now = System.nanoTime();
+        for (Map.Entry<Long, Allowance> e : allowances.entrySet()) {
+            Allowance a = e.getValue();
+            synchronized (a) {
+                if (a.left > 0 && (all || now - a.takenAtNanos >= lifetimeNanos)) {
+                    int used = a.block - a.left;
+                    giveBack(e.getKey(), a);
+                    a.block = Math.max(1, used); // what a lifetime needed: the next block's size
+                }
+            }
+        }
+    }
+
+    private void giveBack(long agencyId, Allowance a) throws SQLException {
+        if (a.left <= 0) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(RELEASE)) {
+            bindRelease(ps, a.hourEpoch, a.dayEpoch, a.left, agencyId);
+            ps.executeUpdate();
+        }
+        a.left = 0;
+    }
+
+    private static void bindRelease(PreparedStatement ps, long hourEpoch, long dayEpoch, int units, long agencyId)
+            throws SQLException {
+        ps.setLong(1, hourEpoch);
+        ps.setInt(2, units);
+        ps.setLong(3, dayEpoch);
+        ps.setInt(4, units);
+        ps.setLong(5, agencyId);
+    }
+
+    /** Takes up to {@code want} units; records the epochs they belong to. An agency without its row gets the defaults. */
+    private int grant(long agencyId, int want, Allowance a) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            int granted = grant(c, agencyId, want, a);
+            if (granted > 0) {
+                return granted;
+            }
+            try (PreparedStatement ps = c.prepareStatement(ENSURE_ROWS)) {
+                if (ps.executeUpdate() > 0) {
+                    return grant(c, agencyId, want, a);
+                }
+            }
+            return 0;
+        }
+    }
+
+    private static int grant(Connection c, long agencyId, int want, Allowance a) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(GRANT)) {
+            ps.setInt(1, want);
+            ps.setLong(2, agencyId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return 0;
+                }
+                a.hourEpoch = rs.getLong(2);
+                a.dayEpoch = rs.getLong(3);
+                return rs.getInt(1);
+            }
         }
     }
 

@@ -106,7 +106,8 @@ class DeliveryLeaseTest {
             try (TestRelay routed = TestRelay.startBeside(relay, shortLease(agency.name()))) {
                 String flagId = flag(routed);
                 UUID delivery = deliveryOf(routed, flagId);
-                await().atMost(WAIT).until(() -> receiver.received().size() == 1);
+                await().atMost(WAIT).until(() -> receiver.received().size() == 1 && TestAgencies.count(routed,
+                        "SELECT attempts FROM deliveries WHERE id = ?", delivery) == 1);
                 // while the worker waits for its retry, another instance holds the delivery
                 routed.update("UPDATE deliveries SET lease_owner = 'other-instance', lease_until = now() + interval '1 hour' "
                         + "WHERE id = ?", delivery);

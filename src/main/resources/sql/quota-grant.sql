@@ -1,0 +1,23 @@
+-- Takes up to ? alerts of an agency's hour and day quota in one atomic statement: exact with any
+-- number of instances, because the row lock serialises concurrent grants and the grant is computed
+-- from the locked, latest row. No row returned = the hour or day limit is reached.
+--
+-- This one transaction commits without waiting for its WAL flush (synchronous_commit off, for this
+-- statement only): every grant for an agency updates the agency's one row, and with a synchronous
+-- commit the row lock is held through each disk flush, so one agency could take no more grants per
+-- second than the disk does flushes. The price: if PostgreSQL itself crashes (not the relay), the last
+-- fraction of a second of increments may be lost, so an agency could receive a few alerts above its
+-- limit that hour. Flags and the outbox stay fully durable; counts stay exact while the database runs.
+WITH flush_later AS (SELECT set_config('synchronous_commit', 'off', true)),
+grant_ AS (
+    SELECT r.agency_id, LEAST(?, r.alerts_per_hour - r.hour_count, r.alerts_per_day - r.day_count) AS n
+      FROM agency_rate_limits r, flush_later
+     WHERE r.agency_id = ?
+       FOR UPDATE OF r
+)
+UPDATE agency_rate_limits r
+   SET hour_count = r.hour_count + g.n, day_count = r.day_count + g.n, updated_at = now()
+  FROM grant_ g
+ WHERE r.agency_id = g.agency_id
+   AND g.n > 0
+RETURNING g.n, r.hour_epoch, r.day_epoch
