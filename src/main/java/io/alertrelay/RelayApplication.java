@@ -16,6 +16,7 @@ import io.alertrelay.intake.FlagIntake;
 import io.alertrelay.intake.FlagStore;
 import io.alertrelay.ops.OpsBeans;
 import io.alertrelay.delivery.AgencyCircuitBreakers;
+import io.alertrelay.delivery.AttemptWriter;
 import io.alertrelay.delivery.DeliveryStore;
 import io.alertrelay.delivery.DeliveryWork;
 import io.alertrelay.delivery.OperationalEvents;
@@ -148,8 +149,11 @@ public final class RelayApplication implements AutoCloseable {
                                 : OperationalEvents.CIRCUIT_RECOVERED,
                         Optional.empty(), Optional.empty(), Map.of("agency", agency, "transition", transition.name())));
         String instanceId = instanceId();
+        AttemptWriter attempts = new AttemptWriter(dataSource, instanceId,
+                settings.getInt("relay.delivery.attempt-batch", 200));
+        main.bind("attemptWriter", attempts);
         DeliveryStore deliveries = new DeliveryStore(dataSource, instanceId,
-                Duration.ofSeconds(settings.getInt("relay.delivery.lease-seconds", 60)));
+                Duration.ofSeconds(settings.getInt("relay.delivery.lease-seconds", 60)), attempts);
         main.bind("flagIntake", new FlagIntake(new FlagStore(dataSource, deliveries), json, maxBody));
         DeliveryWork.Settings work = new DeliveryWork.Settings(
                 settings.getInt("relay.delivery.poll-batch", 200),
@@ -223,10 +227,14 @@ public final class RelayApplication implements AutoCloseable {
             return;
         }
         AgencyQuota quota = main.lookup("agencyQuota", AgencyQuota.class);
+        AttemptWriter attempts = main.lookup("attemptWriter", AttemptWriter.class);
         try {
             main.stop();
         } catch (Exception e) {
             LOG.warn("Camel did not stop cleanly: {}", e.getMessage());
+        }
+        if (attempts != null) {
+            attempts.close(); // the workers have stopped: what they recorded is written
         }
         if (quota != null) {
             try {

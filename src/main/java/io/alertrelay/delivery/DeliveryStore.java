@@ -21,7 +21,6 @@ public final class DeliveryStore {
     private static final String CLAIM_DUE = SqlStatements.load("delivery-claim-due") + "\n" + CLAIMED_SELECT;
     private static final String CLAIM_ONE = SqlStatements.load("delivery-claim-one") + "\n" + CLAIMED_SELECT;
     private static final String RENEW_LEASE = SqlStatements.load("delivery-renew-lease");
-    private static final String RECORD_ATTEMPT = SqlStatements.load("delivery-record-attempt");
     private static final String RESCHEDULE = SqlStatements.load("delivery-reschedule");
     private static final String FINISH = SqlStatements.load("delivery-finish");
     private static final String DISABLE_WEBHOOK = SqlStatements.load("agency-disable-webhook");
@@ -30,11 +29,13 @@ public final class DeliveryStore {
     private final DataSource dataSource;
     private final String instanceId;
     private final Duration lease;
+    private final AttemptWriter attempts;
 
-    public DeliveryStore(DataSource dataSource, String instanceId, Duration lease) {
+    public DeliveryStore(DataSource dataSource, String instanceId, Duration lease, AttemptWriter attempts) {
         this.dataSource = dataSource;
         this.instanceId = instanceId;
         this.lease = lease;
+        this.attempts = attempts;
     }
 
     public String instanceId() {
@@ -78,25 +79,8 @@ public final class DeliveryStore {
     /** Logs one attempt and sets the delivery's state; {@code status} ends the lease unless pending. */
     public boolean recordAttempt(UUID id, String status, String outcome, Integer httpStatus, Optional<String> error,
                               Optional<String> caseNumber, long durationMs) throws SQLException {
-        boolean delivered = "delivered".equals(status);
-        boolean endsLease = !"pending".equals(status);
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(RECORD_ATTEMPT)) {
-            int i = 1;
-            ps.setString(i++, status);
-            setInt(ps, i++, httpStatus);
-            ps.setString(i++, error.orElse(null));
-            ps.setString(i++, caseNumber.orElse(null));
-            ps.setBoolean(i++, delivered);
-            ps.setBoolean(i++, endsLease);
-            ps.setBoolean(i++, endsLease);
-            ps.setString(i++, id.toString());
-            ps.setString(i++, instanceId);
-            ps.setString(i++, outcome);
-            setInt(ps, i++, httpStatus);
-            ps.setInt(i++, (int) Math.min(Integer.MAX_VALUE, durationMs));
-            ps.setString(i, error.orElse(null));
-            return ps.executeUpdate() == 1;
-        }
+        return attempts.record(new AttemptWriter.Attempt(id, status, outcome, httpStatus, error.orElse(null),
+                caseNumber.orElse(null), (int) Math.min(Integer.MAX_VALUE, durationMs)));
     }
 
     /** Back to pending at now + delay, releasing the lease; {@code round} adds to the durable round count. */

@@ -1,0 +1,28 @@
+-- Attempts of several deliveries in one statement and one transaction (group commit: the attempt
+-- writer takes what the workers queued while the previous batch committed). Each delivery gets its
+-- new state and its webhook_logs row. Only the lease holder may record: a delivery taken over after
+-- its lease ran out is not overwritten, and is not returned.
+WITH input AS (
+    SELECT *
+      FROM unnest(?::uuid[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::int[])
+           AS i(id, status, http_status, error, case_number, outcome, duration_ms)
+), attempt AS (
+    UPDATE deliveries d
+       SET attempts         = d.attempts + 1,
+           status           = i.status,
+           last_http_status = i.http_status,
+           last_error       = i.error,
+           case_number      = COALESCE(i.case_number, d.case_number),
+           delivered_at     = CASE WHEN i.status = 'delivered' THEN now() ELSE d.delivered_at END,
+           -- a final status ends the lease; pending (a retry follows) keeps it
+           lease_owner      = CASE WHEN i.status = 'pending' THEN d.lease_owner END,
+           lease_until      = CASE WHEN i.status = 'pending' THEN d.lease_until END,
+           updated_at       = now()
+      FROM input i
+     WHERE d.id = i.id AND d.lease_owner = ?
+    RETURNING d.id, d.agency_id, d.attempts, i.outcome, i.http_status, i.duration_ms, i.error
+), logged AS (
+    INSERT INTO webhook_logs (delivery_id, agency_id, attempt, outcome, http_status, duration_ms, error)
+    SELECT id, agency_id, attempts, outcome, http_status, duration_ms, error FROM attempt
+)
+SELECT id FROM attempt

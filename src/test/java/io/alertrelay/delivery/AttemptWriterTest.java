@@ -1,0 +1,55 @@
+package io.alertrelay.delivery;
+
+import io.alertrelay.support.TestAgencies;
+import io.alertrelay.support.TestAgencies.Agency;
+import io.alertrelay.support.TestRelay;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Attempts recorded with group commit: every worker's attempt is written, batched, and only under its own lease. */
+class AttemptWriterTest {
+
+    private final TestRelay relay = TestRelay.shared();
+
+    @Test
+    void concurrentAttemptsAreWrittenInFewerStatementsEachUnderItsOwnLease() throws Exception {
+        Agency agency = TestAgencies.create(relay, "http://127.0.0.1:9/unused");
+        String owner = "writer-test-" + UUID.randomUUID();
+        List<UUID> mine = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            UUID id = UUID.randomUUID();
+            // leased from the start (to "this instance" or another) for an hour: no relay's poller touches them
+            relay.update("INSERT INTO deliveries (id, agency_id, event_type, payload, lease_owner, lease_until) "
+                    + "VALUES (?, ?, 'code.flagged', '{}', ?, now() + interval '1 hour')",
+                    id, agency.id(), i % 50 == 0 ? "someone-else" : owner);
+            mine.add(id);
+        }
+        try (AttemptWriter writer = new AttemptWriter(relay.app().dataSource(), owner, 200)) {
+            ExecutorService workers = Executors.newFixedThreadPool(16);
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (UUID id : mine) {
+                results.add(workers.submit(() -> writer.record(new AttemptWriter.Attempt(id, "delivered", "delivered",
+                        200, null, "CASE-" + id, 7))));
+            }
+            for (int i = 0; i < mine.size(); i++) {
+                assertThat(results.get(i).get()).as("recorded under its own lease").isEqualTo(i % 50 != 0);
+            }
+            workers.shutdown();
+            assertThat(writer.batches()).as("statements for 400 attempts").isLessThan(400);
+        }
+        assertThat(TestAgencies.count(relay, "SELECT count(*) FROM deliveries WHERE agency_id = ? AND status = 'delivered' "
+                + "AND attempts = 1 AND lease_owner IS NULL AND case_number = 'CASE-' || id", agency.id())).isEqualTo(392);
+        assertThat(TestAgencies.count(relay, "SELECT count(*) FROM webhook_logs WHERE agency_id = ? AND outcome = 'delivered' "
+                + "AND http_status = 200 AND duration_ms = 7 AND attempt = 1", agency.id())).isEqualTo(392);
+        assertThat(TestAgencies.count(relay, "SELECT count(*) FROM deliveries WHERE agency_id = ? AND status = 'pending' "
+                + "AND lease_owner = 'someone-else'", agency.id())).isEqualTo(8);
+    }
+}
