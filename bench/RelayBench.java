@@ -350,10 +350,21 @@ public class RelayBench {
                 request.putHeader("Authorization", "Bearer " + token);
             }
             String body = "{\"reason\":\"counterfeit\",\"severity\":\"" + severity + "\",\"note\":\"bench\"}";
+            // exactly one answer per request: the response, an error, or this watchdog
+            AtomicBoolean answered = new AtomicBoolean();
+            long watchdog = vertx.setTimer(40_000, id -> {
+                if (answered.compareAndSet(false, true)) {
+                    done.accept(-1, "no answer within 40 s");
+                }
+            });
             http.request(request)
                     .compose(r -> r.send(body))
                     .compose(r -> r.body().map(b -> Map.entry(r.statusCode(), b.toString())))
                     .onComplete(ar -> {
+                        if (!answered.compareAndSet(false, true)) {
+                            return;
+                        }
+                        vertx.cancelTimer(watchdog);
                         if (ar.succeeded()) {
                             done.accept(ar.result().getKey(), ar.result().getValue());
                         } else {
