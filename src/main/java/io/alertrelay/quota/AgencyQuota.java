@@ -29,7 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * when it is quiet (the counters then show exactly what was sent), doubling while blocks run out
  * within their lifetime, up to {@code maxBlock}. An allowance lives {@code lifetime} (one second by
  * default); what is left of it then goes back to the counters ({@link #settle()}, also at shutdown),
- * so the counters count alerts sent plus at most one live block per instance and agency.
+ * so the counters count alerts sent plus at most about one and a half blocks per instance and agency
+ * (a busy agency's next block is taken while half of the current one is left).
  *
  * <p>Units are given back only to the hour and day they were taken from (epochs move on at each
  * reset). A reservation taken just before a reset and used just after it counts in the hour it was
