@@ -21,6 +21,7 @@ public final class DeliveryStore {
     private static final String CLAIM_DUE = SqlStatements.load("delivery-claim-due") + "\n" + CLAIMED_SELECT;
     private static final String CLAIM_ONE = SqlStatements.load("delivery-claim-one") + "\n" + CLAIMED_SELECT;
     private static final String RENEW_LEASE = SqlStatements.load("delivery-renew-lease");
+    private static final String RELEASE_LEASE = SqlStatements.load("delivery-release-lease");
     private static final String RESCHEDULE = SqlStatements.load("delivery-reschedule");
     private static final String FINISH = SqlStatements.load("delivery-finish");
     private static final String DISABLE_WEBHOOK = SqlStatements.load("agency-disable-webhook");
@@ -73,6 +74,15 @@ public final class DeliveryStore {
             ps.setString(2, id.toString());
             ps.setString(3, instanceId);
             return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** Gives up this instance's lease on a delivery it has not started, so that a poller claims it. */
+    public void releaseLease(UUID id) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(RELEASE_LEASE)) {
+            ps.setString(1, id.toString());
+            ps.setString(2, instanceId);
+            ps.executeUpdate();
         }
     }
 

@@ -96,6 +96,19 @@ public final class DeliveryWork {
     }
 
     /**
+     * The workers' queue was full: a delivery the intake leased to this instance is released to the
+     * poller (of any instance) instead of waiting for its lease to run out. An id handed off unleased
+     * needs nothing: the poller claims it after the hand-off grace.
+     */
+    public void handOffRefused(Exchange exchange) throws SQLException {
+        Object handedOff = exchange.getMessage().getBody();
+        if (handedOff instanceof ClaimedDelivery leased) {
+            store.releaseLease(leased.id());
+            LOG.debug("Delivery {} left to the poller: the workers' queue is full", leased.id());
+        }
+    }
+
+    /**
      * The poller's batch: due deliveries, leased to this instance. It claims only what the workers'
      * queue has room for within one batch: rows leased faster than they are sent would wait in memory
      * past their lease, and another instance would claim and send them too.

@@ -10,6 +10,7 @@ import io.alertrelay.support.TestRelay;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -75,6 +76,25 @@ class DeliveryLeaseTest {
                 routed.update("UPDATE agencies SET webhook_active = true WHERE id = ?", agency.id());
                 await().atMost(WAIT).until(() -> "delivered".equals(TestAgencies.status(routed, deliveryOf(routed, waiting))));
                 assertThat(receiver.received()).hasSize(2);
+            }
+        }
+    }
+
+    @Test
+    void aDeliveryTheFullQueueRefusedGoesToThePollerAtOnceNotAfterItsLease() {
+        try (AgencyReceiver receiver = new AgencyReceiver().slowBy(Duration.ofMillis(300));
+             TestRelay relay = TestRelay.start(Map.of())) {
+            Agency agency = TestAgencies.create(relay, receiver.url("/full"));
+            // one worker, a queue of one: most of six flags find the queue full (the lease is the default 60 s)
+            try (TestRelay routed = TestRelay.startBeside(relay, Map.of("relay.routing.default-agencies", agency.name(),
+                    "relay.delivery.workers", "1", "relay.delivery.queue-size", "1"))) {
+                List<String> flags = new java.util.ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    flags.add(flag(routed));
+                }
+                await().atMost(WAIT).until(() -> flags.stream()
+                        .allMatch(f -> "delivered".equals(TestAgencies.status(routed, deliveryOf(routed, f)))));
+                assertThat(receiver.received()).hasSize(6);
             }
         }
     }
