@@ -66,12 +66,15 @@ public final class AttemptWriter implements AutoCloseable {
         }
         queue.add(new Queued(attempt, recorded));
         try {
-            return recorded.get();
+            // bounded: a worker must never wait forever on a writer that cannot write
+            return recorded.get(60, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SQLException("interrupted while the attempt was recorded", e);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof SQLException s ? s : new SQLException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new SQLException("the attempt was not recorded within 60 s", e);
         }
     }
 
@@ -88,7 +91,9 @@ public final class AttemptWriter implements AutoCloseable {
                 write(batch);
             } catch (InterruptedException e) {
                 running = false;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // the writer goes on: the workers of this batch get the failure and their error policy
+                LOG.error("Delivery attempt writer failed on a batch of {}: {}", batch.size(), e.toString());
                 batch.forEach(q -> q.recorded().completeExceptionally(e));
             } finally {
                 batch.clear();
