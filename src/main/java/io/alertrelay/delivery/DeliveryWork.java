@@ -56,8 +56,7 @@ public final class DeliveryWork {
     private final Map<String, String> secretCache = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> headerCache = new ConcurrentHashMap<>();
 
-    /** Tunables of the delivery stage. */
-    /** {@code leaseMargin}: an attempt starts only with at least this much lease left (else it renews). */
+    /** Tunables of the delivery stage; {@code leaseMargin}: an attempt starts only with this much lease left, else it renews. */
     public record Settings(int pollBatch, Duration handoffGrace, Duration retryAfterMax, int maxAttempts,
                            String defaultCaseNumberField, String userAgent, Duration leaseMargin) {
     }
