@@ -137,7 +137,7 @@ class DashboardBrowserTest {
         perHour.sendKeys("7");
         perDay.clear();
         perDay.sendKeys("70");
-        page.findElement(By.cssSelector("#limits-form button[type=submit]")).click();
+        click(page.findElement(By.cssSelector("#limits-form button[type=submit]")));
 
         await().atMost(WAIT).untilAsserted(() -> {
             JsonNode limits = relay.json(relay.get("/api/admin/management/rate-limits/" + agency.name()));
@@ -164,7 +164,7 @@ class DashboardBrowserTest {
         WebElement headers = page.findElement(By.id("custom-headers"));
         headers.clear();
         headers.sendKeys("X-Agency-Token: changed-by-dashboard");
-        page.findElement(By.cssSelector("#register-form button[type=submit]")).click();
+        click(page.findElement(By.cssSelector("#register-form button[type=submit]")));
         await().atMost(WAIT).untilAsserted(() -> assertThat(relay.json(relay.get(webhookPath("/config")))
                 .get("customHeaders").get("X-Agency-Token").asText()).isEqualTo("changed-by-dashboard"));
 
@@ -181,12 +181,12 @@ class DashboardBrowserTest {
     void failedDeliveryIsReplayedFromTheDeliveryLog() {
         choose("deliveries-agency", agency.name());
         choose("deliveries-status", "failed");
-        page.findElement(By.cssSelector("#deliveries-form button[type=submit]")).click();
+        click(page.findElement(By.cssSelector("#deliveries-form button[type=submit]")));
         By replay = By.cssSelector("button.replay[data-delivery='" + failedDelivery + "']");
         await().atMost(WAIT).until(() -> !page.findElements(replay).isEmpty());
         scrollTo("deliveries-table");
         chromium.screenshot("06-failed-delivery");
-        page.findElement(replay).click();
+        click(page.findElement(replay));
 
         await().atMost(WAIT).until(() -> "delivered".equals(TestAgencies.status(relay, failedDelivery)));
         assertThat(receiver.received().stream().filter(r -> failedDelivery.toString().equals(r.header("webhook-id"))))
@@ -234,7 +234,11 @@ class DashboardBrowserTest {
     }
 
     private void click(String buttonId) {
-        WebElement button = page.findElement(By.id(buttonId));
+        click(page.findElement(By.id(buttonId)));
+    }
+
+    /** Centred first: scrolled to the top, a button sits under the sticky section tabs, which take the click. */
+    private void click(WebElement button) {
         ((JavascriptExecutor) page).executeScript("arguments[0].scrollIntoView({block: 'center'});", button);
         button.click();
     }
