@@ -16,7 +16,11 @@ grant_ AS (
        FOR UPDATE OF r
 )
 UPDATE agency_rate_limits r
-   SET hour_count = r.hour_count + g.n, day_count = r.day_count + g.n, updated_at = now()
+   SET hour_count = r.hour_count + g.n, day_count = r.day_count + g.n, updated_at = now(),
+       -- a block of more than one unit may hold units unused for a while (its lifetime and the settle)
+       blocks_until = CASE WHEN g.n > 1
+                           THEN GREATEST(COALESCE(r.blocks_until, now()), now() + make_interval(secs => ?))
+                           ELSE r.blocks_until END
   FROM grant_ g
  WHERE r.agency_id = g.agency_id
    AND g.n > 0

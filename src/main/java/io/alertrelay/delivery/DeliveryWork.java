@@ -146,6 +146,12 @@ public final class DeliveryWork {
             return;
         }
         if (d.agencyRef().isPresent() && !reserve(d)) {
+            Optional<Duration> held = quota.heldElsewhere(d.agencyId());
+            if (held.isPresent()) {
+                // the counters are full, but another instance's block may give units back: wait for them
+                store.reschedule(d.id(), held.get(), 0);
+                return;
+            }
             observer.quotaRejected(d);
             var until = quota.markThrottled(d.agencyId());
             store.finish(d.id(), "throttled", Optional.of("quota reached; deferred until " + until));

@@ -16,6 +16,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -41,6 +42,7 @@ public final class AgencyQuota {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AgencyQuota.class);
     private static final String GRANT = SqlStatements.load("quota-grant");
     private static final String RELEASE = SqlStatements.load("quota-release");
+    private static final String BLOCKS_HELD = SqlStatements.load("quota-blocks-held");
     private static final String MARK_THROTTLED = SqlStatements.load("quota-mark-throttled");
     private static final String RESET_HOUR = SqlStatements.load("quota-reset-hour");
     private static final String RESET_DAY = SqlStatements.load("quota-reset-day");
@@ -141,6 +143,21 @@ public final class AgencyQuota {
         }
     }
 
+    /**
+     * After {@link #tryReserve} said no: how long another instance may still hold unused units of a
+     * block for this agency (they come back to the counters by then), or empty when the quota is really
+     * used up. A delivery then waits that long instead of being deferred to the next reset.
+     */
+    public Optional<Duration> heldElsewhere(long agencyId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(BLOCKS_HELD)) {
+            ps.setLong(1, agencyId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(Duration.ofMillis((long) Math.ceil(rs.getDouble(1) * 1000) + 100))
+                        : Optional.empty();
+            }
+        }
+    }
+
     /** Gives back a reservation whose alert was not sent. */
     public void release(long agencyId) throws SQLException {
         Allowance a = allowances.get(agencyId);
@@ -219,10 +236,12 @@ public final class AgencyQuota {
         }
     }
 
-    private static int grant(Connection c, long agencyId, int want, Allowance a) throws SQLException {
+    private int grant(Connection c, long agencyId, int want, Allowance a) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(GRANT)) {
             ps.setInt(1, want);
             ps.setLong(2, agencyId);
+            // unused units come back within a lifetime plus one settle period
+            ps.setDouble(3, 2.0 * lifetimeNanos / 1e9 + 1);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return 0;

@@ -77,6 +77,24 @@ class AgencyQuotaTest {
     }
 
     @Test
+    void fullCountersWithAnotherInstancesBlockLiveMeanWaitNotDefer() throws Exception {
+        Agency agency = TestAgencies.create(relay, "http://127.0.0.1:9/unused", 3, 1000);
+        AgencyQuota first = new AgencyQuota(db, ZONE, 64, Duration.ofSeconds(30));
+        AgencyQuota second = new AgencyQuota(db, ZONE, 64, Duration.ofSeconds(30));
+        assertThat(first.tryReserve(agency.id())).isTrue();   // a block of 1
+        assertThat(first.tryReserve(agency.id())).isTrue();   // a block of 2: the counters are full, 1 unit unused
+        assertThat(second.tryReserve(agency.id())).isFalse();
+        assertThat(second.heldElsewhere(agency.id())).as("the first instance's block is live").isPresent();
+        first.settleAll();                                     // the unused unit comes back
+        assertThat(second.tryReserve(agency.id())).isTrue();
+
+        Agency single = TestAgencies.create(relay, "http://127.0.0.1:9/unused", 1, 1000);
+        assertThat(second.tryReserve(single.id())).isTrue();  // one unit, no block
+        assertThat(first.tryReserve(single.id())).isFalse();
+        assertThat(first.heldElsewhere(single.id())).as("really used up: defer").isEmpty();
+    }
+
+    @Test
     void unitsGivenBackAfterAResetLeaveTheNewHoursCountAlone() throws Exception {
         Agency agency = TestAgencies.create(relay, "http://127.0.0.1:9/unused", 100, 1000);
         AgencyQuota first = new AgencyQuota(db, ZONE, 64, Duration.ofSeconds(30));
