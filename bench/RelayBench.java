@@ -617,6 +617,7 @@ public class RelayBench {
                         long t0 = System.nanoTime();
                         ps.setInt(1, 1);
                         ps.setLong(2, agencyId);
+                        ps.setDouble(3, 3.0); // blocks_until (set only by grants of more than one unit)
                         try (ResultSet rs = ps.executeQuery()) {
                             rs.next();
                         }
@@ -666,6 +667,7 @@ public class RelayBench {
                 long t = System.nanoTime();
                 ps.setInt(1, 1);
                 ps.setLong(2, agencyId);
+                ps.setDouble(3, 3.0); // blocks_until (set only by grants of more than one unit)
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                 }
