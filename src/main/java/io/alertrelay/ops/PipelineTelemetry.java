@@ -59,12 +59,11 @@ public final class PipelineTelemetry implements DeliveryObserver {
         breakers.states().keySet().forEach(this::breakerGauge);
     }
 
-    /** Route step after the intake commit: counts the flag and puts its correlation id into the log context. */
+    /**
+     * Route step after the intake commit: counts the flag (its correlation id is already in the log
+     * context: FlagIntake.parse put it there, on this same thread).
+     */
     public void flagAccepted(Exchange exchange) {
-        String correlationId = exchange.getProperty(CORRELATION_ID, String.class);
-        if (correlationId != null) {
-            MDC.put(CORRELATION_ID, correlationId);
-        }
         List<?> deliveries = exchange.getProperty("recordedDeliveries", List.class);
         if (deliveries == null) {
             TRAIL.debug("Flag repeated (Idempotency-Key): answered as the first time");
