@@ -34,6 +34,18 @@ public final class TestDatabase {
         BEFORE_STOP.add(stop);
     }
 
+    /**
+     * At the end of the test run (TestRelay's shutdown hook): relays first, as they still work the
+     * database while stopping, then the server.
+     */
+    static synchronized void stop() {
+        if (server != null) {
+            BEFORE_STOP.forEach(Runnable::run);
+            server.close();
+            server = null;
+        }
+    }
+
     /** A new, empty database on the shared server (the relay migrates it on start). */
     public static String newDatabase() {
         EmbeddedPostgres pg = server();
@@ -55,12 +67,6 @@ public final class TestDatabase {
                 // outside /root so the unprivileged server user can reach it
                 Path dir = TestRelay.tempDir();
                 server = EmbeddedPostgres.start(dir.resolve("pgdata"), 0);
-                EmbeddedPostgres started = server;
-                // relays first (they still work the database while stopping), then the server
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    BEFORE_STOP.forEach(Runnable::run);
-                    started.close();
-                }, "test-database-stop"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
