@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alertrelay.quota.AgencyQuota;
+import io.alertrelay.security.TargetGuard;
 import io.alertrelay.signing.SecretCipher;
 import io.alertrelay.signing.StandardWebhookSigner;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -38,6 +39,7 @@ public final class DeliveryWork {
     /** The seda queue (routes/delivery.camel.yaml) between the poller and the delivery workers. */
     static final String CLAIMED_QUEUE = "seda://deliveries-claimed";
     private static final String STARTED = "attemptStartedNanos";
+    private static final String VIA_ENDPOINT = "viaEndpoint";
     private static final String PERMISSION = "breakerPermission";
     private static final String ATTEMPTS_THIS_CLAIM = "attemptsThisClaim";
     private static final int MAX_RESPONSE_CHARS = 64 * 1024;
@@ -84,14 +86,16 @@ public final class DeliveryWork {
 
     /**
      * A handed-off delivery: one the intake already leased to this instance goes straight on; an id
-     * (events, replays, releases) is claimed first, and becomes null if another worker has it.
+     * (events, replays, releases) is claimed first, and the body becomes null if another worker has it.
      */
-    public ClaimedDelivery claimHandedOff(Object handedOff) throws SQLException {
-        if (handedOff instanceof ClaimedDelivery leased) {
-            return leased;
+    public void claimHandedOff(Exchange exchange) throws SQLException {
+        Message m = exchange.getMessage();
+        Object handedOff = m.getBody();
+        if (handedOff instanceof ClaimedDelivery) {
+            return;
         }
         UUID uuid = handedOff instanceof UUID u ? u : UUID.fromString(String.valueOf(handedOff));
-        return store.claim(uuid).orElse(null);
+        m.setBody(store.claim(uuid).orElse(null));
     }
 
     /**
@@ -201,6 +205,8 @@ public final class DeliveryWork {
         // the enum itself: a String here went through Camel's type converter on every request
         m.setHeader(Exchange.HTTP_METHOD, org.apache.camel.component.http.HttpMethods.POST);
         m.setHeader(Exchange.HTTP_URI, d.webhookUrl());
+        // a subscription may target a Camel endpoint (file:, ...) instead of an http(s) URL
+        exchange.setProperty(VIA_ENDPOINT, !TargetGuard.isHttp(d.webhookUrl()));
         m.setBody(d.payload());
         exchange.setProperty(ATTEMPTS_THIS_CLAIM, exchange.getProperty(ATTEMPTS_THIS_CLAIM, 0, Integer.class) + 1);
         exchange.setProperty(STARTED, System.nanoTime());

@@ -30,12 +30,6 @@ public final class SubscriptionTargets {
         this.json = json;
     }
 
-    /** True when the claimed delivery's target is not an http(s) URL. */
-    public boolean isEndpointTarget(Exchange exchange) {
-        ClaimedDelivery d = exchange.getProperty(DeliveryWork.DELIVERY, ClaimedDelivery.class);
-        return d != null && !TargetGuard.isHttp(d.webhookUrl());
-    }
-
     /**
      * Checks the target against the allow-list again (configuration may have changed since it was
      * saved; a refusal fails the attempt like a network error). file: output is named after the
