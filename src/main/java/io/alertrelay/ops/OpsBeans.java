@@ -6,6 +6,7 @@ import io.alertrelay.delivery.DeliveryWork;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -39,10 +40,17 @@ public final class OpsBeans {
         Duration dbTimeout = Duration.ofMillis(settings.getInt("relay.health.database-timeout-ms", 2000));
         boolean reload = settings.getBoolean("relay.routes.reload", false);
         Path routes = Path.of(settings.get("relay.routes-dir", "routes")).toAbsolutePath().normalize();
+        String routesWithoutMetrics = settings.get("relay.metrics.routes-without-metrics", "");
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(BaseMainSupport m) {
                 CamelContext camel = m.getCamelContext();
+                // Camel's route policy formats a String per exchange and route: the inner steps a flag
+                // passes through many times are left out (set before the routes start, when it is read)
+                camel.getRoutePolicyFactories().stream()
+                        .filter(MicrometerRoutePolicyFactory.class::isInstance)
+                        .map(f -> ((MicrometerRoutePolicyFactory) f).getPolicyConfiguration())
+                        .forEach(c -> c.setExcludePattern(routesWithoutMetrics.isBlank() ? null : routesWithoutMetrics));
                 HealthCheckRegistry health = HealthCheckRegistry.get(camel);
                 if (health != null) {
                     health.register(new DatabaseHealthCheck(dataSource, dbTimeout));

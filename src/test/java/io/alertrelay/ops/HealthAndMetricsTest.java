@@ -82,6 +82,24 @@ class HealthAndMetricsTest {
     }
 
     @Test
+    void camelRouteMetricsCoverTheEntryRoutesButNotTheInnerStepsLeftOutInTheSettings() {
+        Agency agency = TestAgencies.create(relay, receiver.url("/route-metrics"));
+        receiver.byDefault(new AgencyReceiver.Reply(200, Map.of(), null));
+        TestAgencies.enqueue(relay, agency, "high");
+        String code = Catalogue.newCode(relay, "food");
+        assertThat(relay.postJson("/api/codes/" + code + "/flag", "{\"reason\":\"counterfeit\",\"severity\":\"high\"}")
+                .statusCode()).isEqualTo(202);
+        await().atMost(WAIT).untilAsserted(() -> {
+            String m = Prometheus.scrape(relay);
+            assertThat(Prometheus.sample(m, "camel_exchanges_total", "routeId=\"flag-intake\"")).isPresent();
+            assertThat(Prometheus.sample(m, "camel_exchanges_total", "routeId=\"deliver\"")).isPresent();
+            // relay.metrics.routes-without-metrics (application.properties)
+            assertThat(Prometheus.sample(m, "camel_exchanges_total", "routeId=\"deliver-attempt\"")).isEmpty();
+            assertThat(Prometheus.sample(m, "camel_exchanges_total", "routeId=\"delivery-handoff\"")).isEmpty();
+        });
+    }
+
+    @Test
     void healthListsDatabaseRoutesCircuitBreakersAndQuartzAsReadinessChecks() {
         var answer = relay.get("/observe/health/ready?data=true");
         assertThat(answer.statusCode()).isEqualTo(200);
