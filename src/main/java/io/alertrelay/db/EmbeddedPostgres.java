@@ -117,7 +117,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     private void startServer() throws IOException {
         Path log = dataDir.resolve("server.log");
-        String options = "-p " + port + " -h 127.0.0.1 -k '' -c max_connections=200 -c shared_buffers=128MB";
+        String options = "-p " + port + " -h 127.0.0.1 -k '' -c max_connections=200 -c shared_buffers=128MB"
+                + " -c autovacuum_naptime=10s";
         run(List.of(bin("pg_ctl"), "start", "-D", dataDir.toString(), "-w", "-t", "60", "-l", log.toString(),
                 "-o", options), 90);
         running = true;
