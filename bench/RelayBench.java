@@ -713,16 +713,20 @@ public class RelayBench {
         List<Map<String, Object>> out = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(opt.dbUrl(), "relay", ""); Statement s = c.createStatement()) {
             s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
-            try (ResultSet rs = s.executeQuery("SELECT calls, round(total_exec_time::numeric, 1) AS total_ms, "
+            // planning counts too (pg_stat_statements.track_planning, set by bench/run.sh --profile)
+            try (ResultSet rs = s.executeQuery("SELECT calls, plans, round(total_exec_time::numeric, 1) AS total_ms, "
                     + "round(mean_exec_time::numeric, 3) AS mean_ms, round(stddev_exec_time::numeric, 3) AS stddev_ms, "
+                    + "round(total_plan_time::numeric, 1) AS plan_ms, "
                     + "left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query FROM pg_stat_statements "
-                    + "ORDER BY total_exec_time DESC LIMIT 15")) {
+                    + "ORDER BY total_exec_time + total_plan_time DESC LIMIT 15")) {
                 while (rs.next()) {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("calls", rs.getLong("calls"));
                     m.put("totalMs", rs.getDouble("total_ms"));
                     m.put("meanMs", rs.getDouble("mean_ms"));
                     m.put("stddevMs", rs.getDouble("stddev_ms"));
+                    m.put("plans", rs.getLong("plans"));
+                    m.put("planMs", rs.getDouble("plan_ms"));
                     m.put("query", rs.getString("query"));
                     out.add(m);
                 }

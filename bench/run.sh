@@ -145,7 +145,8 @@ if [ "$profile" = 1 ]; then
   # pg_stat_statements must be preloaded: create the cluster, stop, enable it, start again
   start_relay ""
   stop_relay
-  echo "shared_preload_libraries = 'pg_stat_statements'" >>"$work/data/postgres/postgresql.conf"
+  printf "shared_preload_libraries = 'pg_stat_statements'\npg_stat_statements.track_planning = on\n" \
+    >>"$work/data/postgres/postgresql.conf"
   start_relay "$jfr_opts"
 else
   start_relay ""

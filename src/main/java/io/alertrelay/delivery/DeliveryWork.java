@@ -1,7 +1,8 @@
 package io.alertrelay.delivery;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alertrelay.quota.AgencyQuota;
 import io.alertrelay.security.TargetGuard;
@@ -96,6 +97,16 @@ public final class DeliveryWork {
         }
         UUID uuid = handedOff instanceof UUID u ? u : UUID.fromString(String.valueOf(handedOff));
         m.setBody(store.claim(uuid).orElse(null));
+    }
+
+    /**
+     * A handed-off delivery travels with its body only (a ClaimedDelivery or an id): the request's
+     * headers and the caller's properties go, Camel's own stay. (removeProperties with an exclude
+     * pattern matched each of Camel's ~40 internal keys case-insensitively: 5 % of the relay's samples.)
+     */
+    public void detach(Exchange exchange) {
+        exchange.getMessage().getHeaders().clear();
+        exchange.getProperties().clear();
     }
 
     /**
@@ -384,10 +395,21 @@ public final class DeliveryWork {
             return Optional.empty();
         }
         String field = d.caseNumberField().orElse(settings.defaultCaseNumberField());
-        try {
-            JsonNode node = json.readTree(body);
-            JsonNode value = node == null ? null : node.get(field);
-            return value == null || value.isNull() || value.isContainerNode() ? Optional.empty() : Optional.of(value.asText());
+        // a streaming read of the top-level field: no tree of the whole answer
+        try (JsonParser p = json.getFactory().createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return Optional.empty();
+            }
+            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (field.equals(name)) {
+                    return value.isScalarValue() && value != JsonToken.VALUE_NULL ? Optional.of(p.getValueAsString())
+                            : Optional.empty();
+                }
+                p.skipChildren();
+            }
+            return Optional.empty();
         } catch (Exception e) {
             return Optional.empty();
         }

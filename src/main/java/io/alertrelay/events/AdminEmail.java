@@ -53,9 +53,12 @@ public final class AdminEmail {
         return smtpUrl.isPresent() && to.isPresent();
     }
 
-    /** True for a newly recorded flag (not an idempotent repeat) when email is configured. */
-    public boolean shouldSend(Exchange exchange) {
-        return enabled() && exchange.getProperty(FlagIntake.RECORDED) != null;
+    /**
+     * Marks a newly recorded flag (not an idempotent repeat) for an email when email is configured
+     * (property {@code adminEmailWanted}; a bean called as a predicate would copy the whole exchange).
+     */
+    public void offer(Exchange exchange) {
+        exchange.setProperty("adminEmailWanted", enabled() && exchange.getProperty(FlagIntake.RECORDED) != null);
     }
 
     /** Turns the (copied) flag exchange into the email: only mail headers survive, nothing of the request. */

@@ -23,7 +23,17 @@ public final class StandardWebhookSigner {
     public static final String TIMESTAMP = "webhook-timestamp";
     public static final String SIGNATURE = "webhook-signature";
 
+    /** Mac.getInstance looks the algorithm up among the providers each time: one Mac per thread, re-keyed per use. */
+    private static final ThreadLocal<Mac> MAC = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+        }
+    });
+
     private final Map<String, PrivateKey> privateKeys = new ConcurrentHashMap<>();
+    private final Map<String, SecretKeySpec> hmacKeys = new ConcurrentHashMap<>();
 
     /** The webhook-signature header value for one message, signed with every given secret. */
     public String signature(String messageId, long timestampSeconds, String body, List<String> secrets) {
@@ -33,7 +43,7 @@ public final class StandardWebhookSigner {
             if (Ed25519Keys.isEd25519Secret(secret)) {
                 header.add("v1a," + Base64.getEncoder().encodeToString(ed25519(secret, content)));
             } else {
-                header.add("v1," + Base64.getEncoder().encodeToString(hmac(WebhookSecrets.keyBytes(secret), content)));
+                header.add("v1," + Base64.getEncoder().encodeToString(hmac(secret, content)));
             }
         }
         return header.toString();
@@ -50,10 +60,10 @@ public final class StandardWebhookSigner {
         }
     }
 
-    private static byte[] hmac(byte[] key, byte[] content) {
+    private byte[] hmac(String secret, byte[] content) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            Mac mac = MAC.get();
+            mac.init(hmacKeys.computeIfAbsent(secret, s -> new SecretKeySpec(WebhookSecrets.keyBytes(s), "HmacSHA256")));
             return mac.doFinal(content);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 unavailable", e);
