@@ -5,7 +5,8 @@
 # writes bench/results/<timestamp>.json. Everything it starts, it stops.
 #
 #   bench/run.sh                 # the full run: about 5 minutes
-#   bench/run.sh --smoke         # a few seconds per phase, to check that it works
+#   bench/run.sh --smoke         # a few seconds per phase, to check that it works (fails on lost flags or
+#                                # missing/unverifiable deliveries: --check; CI runs it after the tests)
 #   bench/run.sh --seconds 30 --concurrency 64 --e2e-rate 500 --ingest-rate 1000 --label mine
 #   bench/run.sh --profile       # also records a JFR profile of the relay next to the JSON
 #
@@ -13,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-seconds=20 warmup=30 ceiling=10 concurrency=32 e2e_rate=500 ingest_rate=1000 label="" build=1 profile=0 keep=0
+seconds=20 warmup=30 ceiling=10 concurrency=32 e2e_rate=500 ingest_rate=1000 label="" build=1 profile=0 keep=0 check=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift 2 ;;
@@ -26,8 +27,9 @@ while [ $# -gt 0 ]; do
     --skip-build) build=0; shift ;;
     --profile) profile=1; shift ;;
     --keep) keep=1; shift ;;
-    --smoke) seconds=3 warmup=2 ceiling=2 e2e_rate=100 ingest_rate=200 concurrency=8 label=${label:-smoke}; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --smoke) seconds=3 warmup=2 ceiling=2 e2e_rate=100 ingest_rate=200 concurrency=8 label=${label:-smoke} check=1; shift ;;
+    --check) check=1; shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -157,7 +159,8 @@ java -cp target/alert-relay.jar bench/RelayBench.java \
   --url "http://127.0.0.1:$port" --db-url "jdbc:postgresql://127.0.0.1:$pg_port/relay" --pid "$relay_pid" \
   --jwt-secret "$jwt_secret" --master-key "$master_key" --out "$results" --label "$label" \
   --seconds "$seconds" --warmup "$warmup" --ceiling-seconds "$ceiling" --concurrency "$concurrency" \
-  --e2e-rate "$e2e_rate" --ingest-rate "$ingest_rate" --wrk "$(command -v wrk || true)" --pgbench "$pgbench" --profile "$profile"
+  --e2e-rate "$e2e_rate" --ingest-rate "$ingest_rate" --wrk "$(command -v wrk || true)" --pgbench "$pgbench" --profile "$profile" \
+  --check "$check"
 
 cp "$work/relay.log" "$results/$stamp${label:+-$label}-relay.log"
 errors=$(grep -c -E ' ERROR | WARN ' "$work/relay.log" || true)
