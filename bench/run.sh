@@ -56,6 +56,11 @@ fi
 if [ "$(id -u)" = 0 ]; then id postgres >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin postgres; fi
 
 echo "load before the run: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores: results are only meaningful when this is low)"
+# another relay (a bench run still going, or one left behind) would share the same cores
+if pgrep -f 'alert-relay.jar' >/dev/null 2>&1; then
+  echo "WARNING: another alert-relay.jar process is running; the figures will be skewed:" >&2
+  pgrep -fa 'alert-relay.jar' | cut -c1-150 >&2
+fi
 if [ "$build" = 1 ]; then
   echo "building target/alert-relay.jar ..."
   mvn -q -DskipTests package
