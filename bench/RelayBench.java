@@ -113,11 +113,15 @@ public class RelayBench {
                 "ceilingSeconds", opt.ceilingSeconds(), "label", opt.label()));
         String token = jwt(opt.jwtSecret());
         int codesPerCategory = Math.max(1000, Math.max(opt.e2eRate(), opt.ingestRate()) * opt.seconds() / 3 + 1000);
+        // the warm-up runs at the e2e rate: per-flag code must be called ~15,000 times before C2 compiles it, and a
+        // warm-up of 7,500 flags (half the rate, 30 s) left the compilations to the first measured phase (jstat)
+        int warmupRate = Math.max(100, opt.e2eRate());
+        int warmupCodes = Math.max(1000, warmupRate * opt.warmupSeconds() + 1000);
         int thruCodes = Math.max(5000, opt.concurrency() * 1500 * opt.seconds() / 30);
 
         try (Receiver receiver = new Receiver();
              Sampler sampler = new Sampler(opt.pid(), postmaster(opt.dbUrl()))) {
-            Map<String, String> secrets = setUp(opt, receiver, codesPerCategory, thruCodes);
+            Map<String, String> secrets = setUp(opt, receiver, codesPerCategory, thruCodes, warmupCodes);
             receiver.secrets(secrets);
             sampler.start();
 
@@ -129,8 +133,7 @@ public class RelayBench {
             ceilings.put("httpTrivial", wrkTrivial(opt, token));
             report.put("ceilings", ceilings);
             Load load = new Load(opt, token, receiver, sampler);
-            load.fixedRate("warmup", Math.max(100, opt.e2eRate() / 2), opt.warmupSeconds(), "W", List.of("C"),
-                    "critical", codesPerCategory);
+            load.fixedRate("warmup", warmupRate, opt.warmupSeconds(), "W", List.of("C"), "critical", warmupCodes);
 
             List<Map<String, Object>> phases = new ArrayList<>();
             phases.add(load.fixedRate("e2e", opt.e2eRate(), opt.seconds(), "E", List.of("C"), "critical",
@@ -198,7 +201,8 @@ public class RelayBench {
     // ------------------------------------------------------------------ set-up
 
     /** Agencies to our receiver with fresh secrets, quotas out of the way, a bench catalogue. */
-    private static Map<String, String> setUp(Options opt, Receiver receiver, int perCategory, int thruCodes)
+    private static Map<String, String> setUp(Options opt, Receiver receiver, int perCategory, int thruCodes,
+                                             int warmupCodes)
             throws Exception {
         SecretCipher cipher = new SecretCipher(opt.masterKey());
         Map<String, String> secrets = new HashMap<>();
@@ -230,7 +234,8 @@ public class RelayBench {
                             + "WHERE m.name = 'Bench " + cat.getValue() + "' ON CONFLICT DO NOTHING");
                 }
                 for (String phase : List.of("W", "E", "I", "N", "T", "O")) {
-                    int n = phase.equals("T") || phase.equals("O") ? thruCodes : perCategory;
+                    int n = phase.equals("T") || phase.equals("O") ? thruCodes : phase.equals("W") ? warmupCodes
+                            : perCategory;
                     for (String letter : phase.equals("O") || phase.equals("N") ? List.of("O") : List.of("D", "F", "C")) {
                         s.executeUpdate("INSERT INTO product_codes (code, batch_id) SELECT format('BENCH-" + phase + "-"
                                 + letter + "-%s', lpad(g::text, 6, '0')), b.id FROM generate_series(1, " + n + ") g, "

@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-seconds=20 warmup=30 ceiling=10 concurrency=32 e2e_rate=500 ingest_rate=1000 label="" build=1 profile=0 keep=0 check=0
+seconds=20 warmup=40 ceiling=10 concurrency=32 e2e_rate=500 ingest_rate=1000 label="" build=1 profile=0 keep=0 check=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift 2 ;;
