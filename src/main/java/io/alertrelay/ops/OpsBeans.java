@@ -6,6 +6,7 @@ import io.alertrelay.delivery.DeliveryWork;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyConfiguration;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
@@ -49,8 +50,8 @@ public final class OpsBeans {
                 // passes through many times are left out (set before the routes start, when it is read)
                 camel.getRoutePolicyFactories().stream()
                         .filter(MicrometerRoutePolicyFactory.class::isInstance)
-                        .map(f -> ((MicrometerRoutePolicyFactory) f).getPolicyConfiguration())
-                        .forEach(c -> c.setExcludePattern(routesWithoutMetrics.isBlank() ? null : routesWithoutMetrics));
+                        .map(MicrometerRoutePolicyFactory.class::cast)
+                        .forEach(f -> f.setPolicyConfiguration(excluding(f.getPolicyConfiguration(), routesWithoutMetrics)));
                 HealthCheckRegistry health = HealthCheckRegistry.get(camel);
                 if (health != null) {
                     health.register(new DatabaseHealthCheck(dataSource, dbTimeout));
@@ -66,5 +67,27 @@ public final class OpsBeans {
                 }
             }
         });
+    }
+
+    /**
+     * A copy of the route policy's configuration that leaves {@code routeIds} out. A copy, because the
+     * factory starts with Camel's shared {@code MicrometerRoutePolicyConfiguration.DEFAULT}, the same
+     * object for every CamelContext in the JVM.
+     */
+    static MicrometerRoutePolicyConfiguration excluding(MicrometerRoutePolicyConfiguration c, String routeIds) {
+        MicrometerRoutePolicyConfiguration copy = new MicrometerRoutePolicyConfiguration();
+        copy.setContextEnabled(c.isContextEnabled());
+        copy.setRouteEnabled(c.isRouteEnabled());
+        copy.setAdditionalCounters(c.isAdditionalCounters());
+        copy.setExchangesSucceeded(c.isExchangesSucceeded());
+        copy.setExchangesFailed(c.isExchangesFailed());
+        copy.setExchangesTotal(c.isExchangesTotal());
+        copy.setExternalRedeliveries(c.isExternalRedeliveries());
+        copy.setFailuresHandled(c.isFailuresHandled());
+        copy.setLongTask(c.isLongTask());
+        copy.setTimerInitiator(c.getTimerInitiator());
+        copy.setLongTaskInitiator(c.getLongTaskInitiator());
+        copy.setExcludePattern(routeIds.isBlank() ? null : routeIds);
+        return copy;
     }
 }
