@@ -1,8 +1,7 @@
 package io.alertrelay.delivery;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alertrelay.quota.AgencyQuota;
 import io.alertrelay.security.TargetGuard;
@@ -395,21 +394,10 @@ public final class DeliveryWork {
             return Optional.empty();
         }
         String field = d.caseNumberField().orElse(settings.defaultCaseNumberField());
-        // a streaming read of the top-level field: no tree of the whole answer
-        try (JsonParser p = json.getFactory().createParser(body)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return Optional.empty();
-            }
-            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                if (field.equals(name)) {
-                    return value.isScalarValue() && value != JsonToken.VALUE_NULL ? Optional.of(p.getValueAsString())
-                            : Optional.empty();
-                }
-                p.skipChildren();
-            }
-            return Optional.empty();
+        try {
+            JsonNode node = json.readTree(body);
+            JsonNode value = node == null ? null : node.get(field);
+            return value == null || value.isNull() || value.isContainerNode() ? Optional.empty() : Optional.of(value.asText());
         } catch (Exception e) {
             return Optional.empty();
         }
