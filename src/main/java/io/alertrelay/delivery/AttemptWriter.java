@@ -32,6 +32,8 @@ public final class AttemptWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AttemptWriter.class);
     private static final String RECORD_ATTEMPTS = SqlStatements.load("delivery-record-attempts");
+    /** The longest a worker waits for its attempt to be recorded. */
+    private static final java.time.Duration RECORD_WAIT = java.time.Duration.ofSeconds(60);
 
     /** One attempt's outcome as the delivery and webhook_logs rows record it. */
     public record Attempt(UUID deliveryId, String status, String outcome, Integer httpStatus, String error,
@@ -67,14 +69,14 @@ public final class AttemptWriter implements AutoCloseable {
         queue.add(new Queued(attempt, recorded));
         try {
             // bounded: a worker must never wait forever on a writer that cannot write
-            return recorded.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            return recorded.get(RECORD_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SQLException("interrupted while the attempt was recorded", e);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof SQLException s ? s : new SQLException(e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new SQLException("the attempt was not recorded within 60 s", e);
+            throw new SQLException("the attempt was not recorded within " + RECORD_WAIT.toSeconds() + " s", e);
         }
     }
 

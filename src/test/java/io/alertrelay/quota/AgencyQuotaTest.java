@@ -28,9 +28,19 @@ class AgencyQuotaTest {
         return TestAgencies.count(relay, "SELECT " + column + " FROM agency_rate_limits WHERE agency_id = ?", agency.id());
     }
 
+    /** An agency that is never sent to, with this hour limit (and 1,000 a day). */
+    private Agency agencyWithHourLimit(int perHour) {
+        return TestAgencies.create(relay, "http://127.0.0.1:9/unused", perHour, 1000);
+    }
+
+    /** One instance's quota: blocks of up to 64 that stay live for 30 s (no settle within a test). */
+    private AgencyQuota instance() {
+        return new AgencyQuota(db, ZONE, 64, Duration.ofSeconds(30));
+    }
+
     @Test
     void twoInstancesHammeringOneAgencyNeverExceedItsLimitAndTheCountersEndAtWhatWasTaken() throws Exception {
-        Agency agency = TestAgencies.create(relay, "http://127.0.0.1:9/unused", 100, 1000);
+        Agency agency = agencyWithHourLimit(100);
         AgencyQuota a = new AgencyQuota(db, ZONE, 16, Duration.ofMillis(300));
         AgencyQuota b = new AgencyQuota(db, ZONE, 16, Duration.ofMillis(300));
         ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -70,17 +80,17 @@ class AgencyQuotaTest {
 
     @Test
     void aQuietAgencysCountersShowExactlyWhatWasTaken() throws Exception {
-        Agency agency = TestAgencies.create(relay, "http://127.0.0.1:9/unused", 100, 1000);
-        AgencyQuota quota = new AgencyQuota(db, ZONE, 64, Duration.ofSeconds(30));
+        Agency agency = agencyWithHourLimit(100);
+        AgencyQuota quota = instance();
         assertThat(quota.tryReserve(agency.id())).isTrue();
         assertThat(count("hour_count", agency)).isEqualTo(1);
     }
 
     @Test
     void fullCountersWithAnotherInstancesBlockLiveMeanWaitNotDefer() throws Exception {
-        Agency agency = TestAgencies.create(relay, "http://127.0.0.1:9/unused", 3, 1000);
-        AgencyQuota first = new AgencyQuota(db, ZONE, 64, Duration.ofSeconds(30));
-        AgencyQuota second = new AgencyQuota(db, ZONE, 64, Duration.ofSeconds(30));
+        Agency agency = agencyWithHourLimit(3);
+        AgencyQuota first = instance();
+        AgencyQuota second = instance();
         assertThat(first.tryReserve(agency.id())).isTrue();   // a block of 1
         assertThat(first.tryReserve(agency.id())).isTrue();   // a block of 2: the counters are full, 1 unit unused
         assertThat(second.tryReserve(agency.id())).isFalse();
@@ -88,7 +98,7 @@ class AgencyQuotaTest {
         first.settleAll();                                     // the unused unit comes back
         assertThat(second.tryReserve(agency.id())).isTrue();
 
-        Agency single = TestAgencies.create(relay, "http://127.0.0.1:9/unused", 1, 1000);
+        Agency single = agencyWithHourLimit(1);
         assertThat(second.tryReserve(single.id())).isTrue();  // one unit, no block
         assertThat(first.tryReserve(single.id())).isFalse();
         assertThat(first.heldElsewhere(single.id())).as("really used up: defer").isEmpty();
@@ -96,9 +106,9 @@ class AgencyQuotaTest {
 
     @Test
     void unitsGivenBackAfterAResetLeaveTheNewHoursCountAlone() throws Exception {
-        Agency agency = TestAgencies.create(relay, "http://127.0.0.1:9/unused", 100, 1000);
-        AgencyQuota first = new AgencyQuota(db, ZONE, 64, Duration.ofSeconds(30));
-        AgencyQuota second = new AgencyQuota(db, ZONE, 64, Duration.ofSeconds(30));
+        Agency agency = agencyWithHourLimit(100);
+        AgencyQuota first = instance();
+        AgencyQuota second = instance();
         assertThat(first.tryReserve(agency.id())).isTrue();   // a block of 1
         assertThat(first.tryReserve(agency.id())).isTrue();   // ran out within its lifetime: a block of 2, 1 left
         assertThat(count("hour_count", agency)).isEqualTo(3);

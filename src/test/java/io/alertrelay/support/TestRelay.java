@@ -284,12 +284,6 @@ public final class TestRelay implements AutoCloseable {
      */
     private static void stopAndDeleteTempDirs() {
         TestDatabase.stop();
-        for (Path dir : TEMP_DIRS) {
-            try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException | UncheckedIOException e) {
-                System.err.println("could not delete " + dir + ": " + e);
-            }
-        }
+        TEMP_DIRS.forEach(dir -> org.apache.camel.util.FileUtil.removeDir(dir.toFile()));
     }
 }
