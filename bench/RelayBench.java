@@ -778,11 +778,12 @@ public class RelayBench {
                     out.add(m);
                 }
             }
-            try (ResultSet rs = s.executeQuery("SELECT wal_records, wal_bytes, wal_write, wal_sync, "
+            try (ResultSet rs = s.executeQuery("SELECT wal_records, wal_bytes, wal_write, wal_sync, wal_fpi, "
                     + "round(wal_sync_time::numeric, 1) AS wal_sync_ms FROM pg_stat_wal")) {
                 if (rs.next()) {
+                    // full-page images: the first change of a page after each checkpoint writes the whole page
                     out.add(Map.of("walRecords", rs.getLong(1), "walBytes", rs.getLong(2), "walWrites", rs.getLong(3),
-                            "walSyncs", rs.getLong(4)));
+                            "walSyncs", rs.getLong(4), "walFullPageImages", rs.getLong(5)));
                 }
             }
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.alertrelay.db.TimeOrderedUuids;
 import io.alertrelay.http.ApiProblem;
 import org.apache.camel.Exchange;
 import org.slf4j.MDC;
@@ -113,7 +114,7 @@ public final class FlagIntake {
         CodeDetails code = exchange.getProperty(CODE, CodeDetails.class);
         List<String> chosen = agencies(exchange.getProperty(AGENCIES));
         String correlationId = exchange.getProperty(CORRELATION_ID, String.class);
-        UUID flagId = UUID.randomUUID();
+        UUID flagId = TimeOrderedUuids.next();
         OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         String payload = payload(flagId, code, request, at, correlationId);
         Optional<FlagStore.Recorded> recorded = store.record(flagId, code, request, correlationId, at, payload, chosen);
@@ -223,7 +224,7 @@ public final class FlagIntake {
     }
 
     private static String correlationId(String offered) {
-        return offered != null && CORRELATION.matcher(offered).matches() ? offered : UUID.randomUUID().toString();
+        return offered != null && CORRELATION.matcher(offered).matches() ? offered : TimeOrderedUuids.next().toString();
     }
 
     private static <E> Optional<E> enumField(JsonNode node, String field, java.util.function.Function<String, Optional<E>> parse,

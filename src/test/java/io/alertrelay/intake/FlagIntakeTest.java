@@ -61,6 +61,35 @@ class FlagIntakeTest {
     }
 
     @Test
+    void flagAndOutboxIdsAreTimeOrderedVersion7Uuids() throws InterruptedException {
+        UUID first = UUID.fromString(relay.json(flag(Catalogue.newCode(relay, "cosmetics"),
+                "{\"reason\":\"counterfeit\",\"severity\":\"critical\"}")).get("flagId").asText());
+        Thread.sleep(3);
+        UUID second = UUID.fromString(relay.json(flag(Catalogue.newCode(relay, "drugs"),
+                "{\"reason\":\"counterfeit\",\"severity\":\"high\"}")).get("flagId").asText());
+        assertThat(List.of(first, second)).allSatisfy(id -> {
+            assertThat(id.version()).isEqualTo(7);
+            assertThat(id.variant()).isEqualTo(2);
+        });
+        // the leading 48 bits are the creation millisecond: later flags sort after earlier ones
+        assertThat(second.getMostSignificantBits() >>> 16).isGreaterThan(first.getMostSignificantBits() >>> 16);
+        assertThat(Math.abs((first.getMostSignificantBits() >>> 16) - System.currentTimeMillis())).isLessThan(60_000L);
+        // the outbox rows' ids, made by the database's default, have the same form
+        List<UUID> deliveries = new ArrayList<>();
+        for (UUID flag : List.of(first, second)) {
+            String ids = (String) relay.queryValue("SELECT string_agg(id::text, ',') FROM deliveries WHERE flag_id = ?::uuid",
+                    flag.toString());
+            for (String id : ids.split(",")) {
+                deliveries.add(UUID.fromString(id));
+            }
+        }
+        assertThat(deliveries).hasSize(3).allSatisfy(id -> assertThat(id.version()).isEqualTo(7));
+        long firstFlagMillis = first.getMostSignificantBits() >>> 16;
+        assertThat(deliveries).allSatisfy(id ->
+                assertThat(Math.abs((id.getMostSignificantBits() >>> 16) - firstFlagMillis)).isLessThan(60_000L));
+    }
+
+    @Test
     void otherCategoryWithNoDefaultIsRecordedWithoutDeliveriesAndSaysSo() {
         HttpResponse<String> r = flag(Catalogue.newCode(relay, "other"), "{\"reason\":\"other\",\"severity\":\"low\"}");
         assertThat(r.statusCode()).isEqualTo(202);
