@@ -2,9 +2,15 @@
 -- writer takes what the workers queued while the previous batch committed). Each delivery gets its
 -- new state and its webhook_logs row. Only the lease holder may record: a delivery taken over after
 -- its lease ran out is not overwritten, and is not returned.
+--
+-- Each array sits behind a scalar subquery, so the planner estimates the input's rows alike with or
+-- without the values and settles on one generic plan. With the arrays in plain sight it costed each
+-- batch's own size below the generic plan and planned every statement anew: 31 % of this statement's
+-- time, 2.8 s in a benchmark run.
 WITH input AS (
     SELECT *
-      FROM unnest(?::uuid[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::int[])
+      FROM unnest((SELECT ?::uuid[]), (SELECT ?::text[]), (SELECT ?::int[]), (SELECT ?::text[]),
+                  (SELECT ?::text[]), (SELECT ?::text[]), (SELECT ?::int[]))
            AS i(id, status, http_status, error, case_number, outcome, duration_ms)
 ), attempt AS (
     UPDATE deliveries d
