@@ -47,6 +47,9 @@ public final class FlagIntake {
     private final ObjectMapper json;
     private final long maxBodyBytes;
 
+    /** The request headers kept after parsing: what the error reply's log line names. */
+    private static final java.util.Set<String> KEPT_HEADERS = java.util.Set.of(Exchange.HTTP_METHOD, Exchange.HTTP_URI);
+
     public FlagIntake(FlagStore store, ObjectMapper json, long maxBodyBytes) {
         this.store = store;
         this.json = json;
@@ -93,6 +96,11 @@ public final class FlagIntake {
         FlagRequest request = new FlagRequest(code, reason.orElseThrow(), severity.orElseThrow(), note, reportedBy, key);
         exchange.setProperty(REQUEST, request);
         exchange.setProperty(SEVERITY, request.severity().wire());
+        // everything the flag needs is read: the request's headers and body would otherwise be copied at
+        // the end of every pipeline the exchange passes (an InOut exchange copies its message there),
+        // into each delivery's split copy and onto the 202's headers. Method and URI stay for the error log.
+        in.getHeaders().keySet().removeIf(name -> !KEPT_HEADERS.contains(name));
+        in.setBody(null);
     }
 
     /** Finds the code in the catalogue (404 if unknown) and exposes its category to the router. */
