@@ -106,6 +106,9 @@ public final class DeliveryWork {
     public void detach(Exchange exchange) {
         exchange.getMessage().getHeaders().clear();
         exchange.getProperties().clear();
+        // no one waits for a delivery's reply: as InOut (the HTTP request's pattern) every pipeline the
+        // delivery passes would end by copying its message into a new reply message
+        exchange.setPattern(org.apache.camel.ExchangePattern.InOnly);
     }
 
     /**
