@@ -786,6 +786,13 @@ public class RelayBench {
                             "walSyncs", rs.getLong(4), "walFullPageImages", rs.getLong(5)));
                 }
             }
+            // multixacts: made when several transactions lock one row at once (foreign-key checks on a hot parent row)
+            try (ResultSet rs = s.executeQuery("SELECT name, blks_zeroed, blks_hit + blks_read AS blks_used FROM pg_stat_slru "
+                    + "WHERE name ILIKE 'multixact%'")) {
+                while (rs.next()) {
+                    out.add(Map.of("slru", rs.getString(1), "blocksZeroed", rs.getLong(2), "blocksUsed", rs.getLong(3)));
+                }
+            }
         }
         return out;
     }
