@@ -150,7 +150,8 @@ public final class RelayApplication implements AutoCloseable {
                         Optional.empty(), Optional.empty(), Map.of("agency", agency, "transition", transition.name())));
         String instanceId = instanceId();
         AttemptWriter attempts = new AttemptWriter(dataSource, instanceId,
-                settings.getInt("relay.delivery.attempt-batch", 200));
+                settings.getInt("relay.delivery.attempt-batch", 200),
+                Duration.ofMillis(settings.getInt("relay.delivery.attempt-linger-ms", 5)));
         main.bind("attemptWriter", attempts);
         DeliveryStore deliveries = new DeliveryStore(dataSource, instanceId,
                 Duration.ofSeconds(settings.getInt("relay.delivery.lease-seconds", 60)), attempts);

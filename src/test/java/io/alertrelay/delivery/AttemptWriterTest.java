@@ -5,6 +5,7 @@ import io.alertrelay.support.TestAgencies.Agency;
 import io.alertrelay.support.TestRelay;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -32,7 +33,7 @@ class AttemptWriterTest {
                     id, agency.id(), i % 50 == 0 ? "someone-else" : owner);
             mine.add(id);
         }
-        try (AttemptWriter writer = new AttemptWriter(relay.app().dataSource(), owner, 200)) {
+        try (AttemptWriter writer = new AttemptWriter(relay.app().dataSource(), owner, 200, Duration.ZERO)) {
             ExecutorService workers = Executors.newFixedThreadPool(16);
             List<Future<Boolean>> results = new ArrayList<>();
             for (UUID id : mine) {
@@ -51,5 +52,36 @@ class AttemptWriterTest {
                 + "AND http_status = 200 AND duration_ms = 7 AND attempt = 1", agency.id())).isEqualTo(392);
         assertThat(TestAgencies.count(relay, "SELECT count(*) FROM deliveries WHERE agency_id = ? AND status = 'pending' "
                 + "AND lease_owner = 'someone-else'", agency.id())).isEqualTo(8);
+    }
+
+    @Test
+    void attemptsArrivingOneByOneShareABatchWithinTheLinger() throws Exception {
+        Agency agency = TestAgencies.create(relay, "http://127.0.0.1:9/unused");
+        String owner = "linger-test-" + UUID.randomUUID();
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            UUID id = UUID.randomUUID();
+            relay.update("INSERT INTO deliveries (id, agency_id, event_type, payload, lease_owner, lease_until) "
+                    + "VALUES (?, ?, 'code.flagged', '{}', ?, now() + interval '1 hour')", id, agency.id(), owner);
+            ids.add(id);
+        }
+        // one attempt every 2 ms, as workers finish at a steady rate: without a linger the idle writer
+        // takes each alone; with 500 ms they all join the first one's batch
+        try (AttemptWriter writer = new AttemptWriter(relay.app().dataSource(), owner, 200, Duration.ofMillis(500))) {
+            ExecutorService workers = Executors.newFixedThreadPool(20);
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (UUID id : ids) {
+                results.add(workers.submit(() -> writer.record(new AttemptWriter.Attempt(id, "delivered", "delivered",
+                        200, null, null, 3))));
+                Thread.sleep(2);
+            }
+            for (Future<Boolean> result : results) {
+                assertThat(result.get()).isTrue();
+            }
+            workers.shutdown();
+            assertThat(writer.batches()).as("statements for 20 attempts 2 ms apart").isLessThanOrEqualTo(2);
+        }
+        assertThat(TestAgencies.count(relay, "SELECT count(*) FROM deliveries WHERE agency_id = ? AND status = 'delivered' "
+                + "AND lease_owner IS NULL", agency.id())).isEqualTo(20);
     }
 }
