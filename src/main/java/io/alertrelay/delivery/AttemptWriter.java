@@ -57,8 +57,8 @@ public final class AttemptWriter implements AutoCloseable {
      * @param linger how long the first attempt of a batch waits for others to join it. Without it, at
      *               a steady 1,000 attempts a second most batches held one or two attempts, and this
      *               writer's database session was PostgreSQL's busiest (a fifth of a core: a statement
-     *               and a flushed commit per batch). The agency already has the webhook: only the
-     *               worker's release and the record wait.
+     *               and a flushed commit per batch). The agency already has the webhook, and a delivered
+     *               attempt's worker does not wait for it ({@link #submit}): only the record waits.
      */
     public AttemptWriter(DataSource dataSource, String instanceId, int maxBatch, Duration linger) {
         this.dataSource = dataSource;
@@ -70,13 +70,22 @@ public final class AttemptWriter implements AutoCloseable {
         writer.start();
     }
 
-    /** Records the attempt and waits until it is committed; false when this instance no longer holds the lease. */
-    public boolean record(Attempt attempt) throws SQLException {
+    /**
+     * Queues the attempt and returns at once: the future completes once it is committed (true), when this
+     * instance no longer holds the lease (false), or with the failure that kept it from being written.
+     */
+    public CompletableFuture<Boolean> submit(Attempt attempt) throws SQLException {
         CompletableFuture<Boolean> recorded = new CompletableFuture<>();
         if (!running) {
             throw new SQLException("attempt writer stopped");
         }
         queue.add(new Queued(attempt, recorded, System.nanoTime()));
+        return recorded;
+    }
+
+    /** Records the attempt and waits until it is committed; false when this instance no longer holds the lease. */
+    public boolean record(Attempt attempt) throws SQLException {
+        CompletableFuture<Boolean> recorded = submit(attempt);
         try {
             // bounded: a worker must never wait forever on a writer that cannot write
             return recorded.get(RECORD_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /** The outbox as the delivery workers see it: leases, attempts and their log, reschedules. */
 public final class DeliveryStore {
@@ -90,6 +91,17 @@ public final class DeliveryStore {
     public boolean recordAttempt(UUID id, String status, String outcome, Integer httpStatus, Optional<String> error,
                               Optional<String> caseNumber, long durationMs) throws SQLException {
         return attempts.record(new AttemptWriter.Attempt(id, status, outcome, httpStatus, error.orElse(null),
+                caseNumber.orElse(null), (int) Math.min(Integer.MAX_VALUE, durationMs)));
+    }
+
+    /**
+     * A delivered attempt, recorded without holding the worker: nothing follows it that needs the record
+     * first. If this instance stops before the commit, the lease runs out and the delivery is sent again,
+     * as after a crash between the agency's 2xx and the commit (the receiver drops it by webhook-id).
+     */
+    public CompletableFuture<Boolean> recordDelivered(UUID id, int httpStatus, Optional<String> caseNumber, long durationMs)
+            throws SQLException {
+        return attempts.submit(new AttemptWriter.Attempt(id, "delivered", "delivered", httpStatus, null,
                 caseNumber.orElse(null), (int) Math.min(Integer.MAX_VALUE, durationMs)));
     }
 

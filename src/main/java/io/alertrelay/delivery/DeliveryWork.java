@@ -248,9 +248,15 @@ public final class DeliveryWork {
         String body = responseBody(m);
         if (status >= 200 && status < 300) {
             breaker.onSuccess(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-            if (!store.recordAttempt(d.id(), "delivered", "delivered", status, Optional.empty(), caseNumber(d, body), ms)) {
-                LOG.warn("Delivery {} was delivered after its lease passed to another instance", d.id());
-            }
+            UUID id = d.id();
+            store.recordDelivered(id, status, caseNumber(d, body), ms).whenComplete((recorded, failure) -> {
+                if (failure != null) {
+                    LOG.warn("Delivery {} was delivered but not recorded ({}): it is sent again when its lease ends",
+                            id, failure.getMessage());
+                } else if (!recorded) {
+                    LOG.warn("Delivery {} was delivered after its lease passed to another instance", id);
+                }
+            });
             observer.attempted(d, "delivered", status, nanos);
             return;
         }

@@ -55,6 +55,26 @@ class AttemptWriterTest {
     }
 
     @Test
+    void aSubmittedAttemptDoesNotWaitForItsCommitAndIsRecordedAfterwards() throws Exception {
+        Agency agency = TestAgencies.create(relay, "http://127.0.0.1:9/unused");
+        String owner = "submit-test-" + UUID.randomUUID();
+        UUID id = UUID.randomUUID();
+        relay.update("INSERT INTO deliveries (id, agency_id, event_type, payload, lease_owner, lease_until) "
+                + "VALUES (?, ?, 'code.flagged', '{}', ?, now() + interval '1 hour')", id, agency.id(), owner);
+        try (AttemptWriter writer = new AttemptWriter(relay.app().dataSource(), owner, 200, Duration.ofMillis(300))) {
+            java.util.concurrent.CompletableFuture<Boolean> recorded =
+                    writer.submit(new AttemptWriter.Attempt(id, "delivered", "delivered", 200, null, null, 4));
+            // back before the batch's linger is over, so before the commit
+            assertThat(recorded).isNotDone();
+            assertThat(relay.queryValue("SELECT status FROM deliveries WHERE id = ?", id)).isEqualTo("pending");
+            assertThat(recorded.get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(relay.queryValue("SELECT status FROM deliveries WHERE id = ?", id)).isEqualTo("delivered");
+        assertThat(TestAgencies.count(relay, "SELECT count(*) FROM webhook_logs WHERE delivery_id = ? AND outcome = 'delivered'",
+                id)).isEqualTo(1);
+    }
+
+    @Test
     void attemptsArrivingOneByOneShareABatchWithinTheLinger() throws Exception {
         Agency agency = TestAgencies.create(relay, "http://127.0.0.1:9/unused");
         String owner = "linger-test-" + UUID.randomUUID();
