@@ -20,18 +20,22 @@ class AttemptWriterTest {
 
     private final TestRelay relay = TestRelay.shared();
 
+    /** A pending delivery leased to {@code owner} for an hour: no relay's poller touches it. */
+    private UUID leasedDelivery(Agency agency, String owner) {
+        UUID id = UUID.randomUUID();
+        relay.update("INSERT INTO deliveries (id, agency_id, event_type, payload, lease_owner, lease_until) "
+                + "VALUES (?, ?, 'code.flagged', '{}', ?, now() + interval '1 hour')", id, agency.id(), owner);
+        return id;
+    }
+
     @Test
     void concurrentAttemptsAreWrittenInFewerStatementsEachUnderItsOwnLease() throws Exception {
         Agency agency = TestAgencies.create(relay, "http://127.0.0.1:9/unused");
         String owner = "writer-test-" + UUID.randomUUID();
         List<UUID> mine = new ArrayList<>();
         for (int i = 0; i < 400; i++) {
-            UUID id = UUID.randomUUID();
-            // leased from the start (to "this instance" or another) for an hour: no relay's poller touches them
-            relay.update("INSERT INTO deliveries (id, agency_id, event_type, payload, lease_owner, lease_until) "
-                    + "VALUES (?, ?, 'code.flagged', '{}', ?, now() + interval '1 hour')",
-                    id, agency.id(), i % 50 == 0 ? "someone-else" : owner);
-            mine.add(id);
+            // leased from the start, to "this instance" or another
+            mine.add(leasedDelivery(agency, i % 50 == 0 ? "someone-else" : owner));
         }
         try (AttemptWriter writer = new AttemptWriter(relay.app().dataSource(), owner, 200, Duration.ZERO)) {
             ExecutorService workers = Executors.newFixedThreadPool(16);
@@ -58,9 +62,7 @@ class AttemptWriterTest {
     void aSubmittedAttemptDoesNotWaitForItsCommitAndIsRecordedAfterwards() throws Exception {
         Agency agency = TestAgencies.create(relay, "http://127.0.0.1:9/unused");
         String owner = "submit-test-" + UUID.randomUUID();
-        UUID id = UUID.randomUUID();
-        relay.update("INSERT INTO deliveries (id, agency_id, event_type, payload, lease_owner, lease_until) "
-                + "VALUES (?, ?, 'code.flagged', '{}', ?, now() + interval '1 hour')", id, agency.id(), owner);
+        UUID id = leasedDelivery(agency, owner);
         try (AttemptWriter writer = new AttemptWriter(relay.app().dataSource(), owner, 200, Duration.ofMillis(300))) {
             java.util.concurrent.CompletableFuture<Boolean> recorded =
                     writer.submit(new AttemptWriter.Attempt(id, "delivered", "delivered", 200, null, null, 4));
@@ -80,10 +82,7 @@ class AttemptWriterTest {
         String owner = "linger-test-" + UUID.randomUUID();
         List<UUID> ids = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            UUID id = UUID.randomUUID();
-            relay.update("INSERT INTO deliveries (id, agency_id, event_type, payload, lease_owner, lease_until) "
-                    + "VALUES (?, ?, 'code.flagged', '{}', ?, now() + interval '1 hour')", id, agency.id(), owner);
-            ids.add(id);
+            ids.add(leasedDelivery(agency, owner));
         }
         // one attempt every 2 ms, as workers finish at a steady rate: without a linger the idle writer
         // takes each alone; with 500 ms they all join the first one's batch
