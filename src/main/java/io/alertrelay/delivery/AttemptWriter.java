@@ -22,12 +22,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * Records delivery attempts with group commit: a worker hands its attempt over and waits; one writer
- * thread writes everything queued meanwhile (or within a short linger after the batch's first) in one
- * statement and one transaction, then answers each worker. A worker returns only after its attempt is durable, as with a statement of its own, but the
- * database does one statement, one commit and one WAL flush for the whole batch: the attempt record
- * was the last per-delivery statement on the hot path (a benchmark profile put PostgreSQL at about half
- * of the CPU a delivery costs, mostly per-statement and per-commit work).
+ * Records delivery attempts with group commit: a worker hands its attempt over; one writer thread
+ * writes everything queued meanwhile (or within a short linger after the batch's first) in one
+ * statement and one transaction, then completes each attempt's future. With {@link #record} a worker
+ * goes on only once its attempt is durable, as with a statement of its own; with {@link #submit} (a
+ * delivered attempt, which nothing waits on) at once. Either way the database does one statement, one
+ * commit and one WAL flush for the whole batch: the attempt record was the last per-delivery statement
+ * on the hot path (a benchmark profile put PostgreSQL at about half of the CPU a delivery costs, mostly
+ * per-statement and per-commit work).
  */
 public final class AttemptWriter implements AutoCloseable {
 
@@ -143,7 +145,8 @@ public final class AttemptWriter implements AutoCloseable {
     }
 
     private void write(List<Queued> batch) {
-        // one row per delivery, in id order (a worker waits for its attempt, so ids do not repeat)
+        // one row per delivery, in id order. Ids do not repeat: a delivery has one attempt in flight at a
+        // time (a failed one's worker waits for it; a delivered one is final and its lease lasts until recorded)
         batch.sort(Comparator.comparing(q -> q.attempt().deliveryId()));
         int n = batch.size();
         UUID[] ids = new UUID[n];

@@ -90,8 +90,7 @@ public final class DeliveryStore {
     /** Logs one attempt and sets the delivery's state; {@code status} ends the lease unless pending. */
     public boolean recordAttempt(UUID id, String status, String outcome, Integer httpStatus, Optional<String> error,
                               Optional<String> caseNumber, long durationMs) throws SQLException {
-        return attempts.record(new AttemptWriter.Attempt(id, status, outcome, httpStatus, error.orElse(null),
-                caseNumber.orElse(null), (int) Math.min(Integer.MAX_VALUE, durationMs)));
+        return attempts.record(attempt(id, status, outcome, httpStatus, error, caseNumber, durationMs));
     }
 
     /**
@@ -101,8 +100,13 @@ public final class DeliveryStore {
      */
     public CompletableFuture<Boolean> recordDelivered(UUID id, int httpStatus, Optional<String> caseNumber, long durationMs)
             throws SQLException {
-        return attempts.submit(new AttemptWriter.Attempt(id, "delivered", "delivered", httpStatus, null,
-                caseNumber.orElse(null), (int) Math.min(Integer.MAX_VALUE, durationMs)));
+        return attempts.submit(attempt(id, "delivered", "delivered", httpStatus, Optional.empty(), caseNumber, durationMs));
+    }
+
+    private static AttemptWriter.Attempt attempt(UUID id, String status, String outcome, Integer httpStatus,
+                                                 Optional<String> error, Optional<String> caseNumber, long durationMs) {
+        return new AttemptWriter.Attempt(id, status, outcome, httpStatus, error.orElse(null), caseNumber.orElse(null),
+                (int) Math.min(Integer.MAX_VALUE, durationMs));
     }
 
     /** Back to pending at now + delay, releasing the lease; {@code round} adds to the durable round count. */
