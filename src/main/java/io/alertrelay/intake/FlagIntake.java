@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -43,12 +44,12 @@ public final class FlagIntake {
     private static final int MAX_REPORTER = 200;
     private static final int MAX_KEY = 200;
 
+    /** The request headers kept after parsing: what the error reply's log line names. */
+    private static final Set<String> KEPT_HEADERS = Set.of(Exchange.HTTP_METHOD, Exchange.HTTP_URI);
+
     private final FlagStore store;
     private final ObjectMapper json;
     private final long maxBodyBytes;
-
-    /** The request headers kept after parsing: what the error reply's log line names. */
-    private static final java.util.Set<String> KEPT_HEADERS = java.util.Set.of(Exchange.HTTP_METHOD, Exchange.HTTP_URI);
 
     public FlagIntake(FlagStore store, ObjectMapper json, long maxBodyBytes) {
         this.store = store;
@@ -97,8 +98,8 @@ public final class FlagIntake {
         exchange.setProperty(REQUEST, request);
         exchange.setProperty(SEVERITY, request.severity().wire());
         // everything the flag needs is read: the request's headers and body would otherwise be copied at
-        // the end of every pipeline the exchange passes (an InOut exchange copies its message there),
-        // into each delivery's split copy and onto the 202's headers. Method and URI stay for the error log.
+        // the end of every pipeline the exchange passes (an InOut exchange copies its message there) and
+        // into each delivery's split copy. Method and URI stay for the error log.
         in.getHeaders().keySet().removeIf(name -> !KEPT_HEADERS.contains(name));
         in.setBody(null);
     }
