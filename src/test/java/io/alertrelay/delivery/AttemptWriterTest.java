@@ -63,7 +63,7 @@ class AttemptWriterTest {
         Agency agency = TestAgencies.create(relay, "http://127.0.0.1:9/unused");
         String owner = "submit-test-" + UUID.randomUUID();
         UUID id = leasedDelivery(agency, owner);
-        try (AttemptWriter writer = new AttemptWriter(relay.app().dataSource(), owner, 200, Duration.ofMillis(300))) {
+        try (AttemptWriter writer = new AttemptWriter(relay.app().dataSource(), owner, 200, Duration.ofSeconds(2))) {
             java.util.concurrent.CompletableFuture<Boolean> recorded =
                     writer.submit(new AttemptWriter.Attempt(id, "delivered", "delivered", 200, null, null, 4));
             // back before the batch's linger is over, so before the commit
