@@ -1,1 +1,1 @@
-INSERT INTO partners (name, secret_enc) VALUES (?, ?) RETURNING id, created_at
+INSERT INTO partners (name, secret_enc, transport, source) VALUES (?, ?, ?, ?) RETURNING id, created_at

@@ -103,7 +103,7 @@ public final class RelayApplication implements AutoCloseable {
             main.setOverrideProperties(settings.relayProperties());
             main.configure().withRoutesIncludePattern(routesPattern(settings));
             bindBeans(main, settings, dataSource, cipher);
-            AdminBeans.bind(main, settings, dataSource, cipher, embeddedMode);
+            AdminBeans.bind(main, settings, dataSource, cipher, embeddedMode, endpointTransports(main));
             OpsBeans.bind(main, settings, dataSource);
             main.start();
             CamelContext camel = main.getCamelContext();
@@ -130,6 +130,8 @@ public final class RelayApplication implements AutoCloseable {
         main.bind("relayJson", json);
         main.bind("secretCipher", cipher);
         main.bind("httpReplies", new HttpReplies(json));
+        Map<String, io.alertrelay.transport.EndpointTransport> transports =
+                io.alertrelay.transport.TransportBeans.bind(main, settings, json);
         main.bind("demoReceiver", new DemoReceiver(dataSource, cipher, json));
         io.alertrelay.schedules.ScheduleBeans.bind(main, settings, dataSource, json);
         DashboardBeans.bind(main, settings, dataSource, json);
@@ -171,7 +173,12 @@ public final class RelayApplication implements AutoCloseable {
         main.bind("deliveryWork", new DeliveryWork(deliveries, quota, breakers, new StandardWebhookSigner(), cipher,
                 events, new RetrySchedule(settings.get("relay.delivery.retry-schedule", "PT1M,PT5M,PT30M,PT2H,PT5H,PT10H"),
                 Double.parseDouble(settings.get("relay.delivery.retry-jitter", "0.2"))), json, work));
-        io.alertrelay.events.EventsBeans.bind(main, settings, dataSource, cipher, json);
+        io.alertrelay.events.EventsBeans.bind(main, settings, dataSource, cipher, json, transports);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, io.alertrelay.transport.EndpointTransport> endpointTransports(Main main) {
+        return main.lookup(io.alertrelay.transport.TransportBeans.ENDPOINT_TRANSPORTS, Map.class);
     }
 
     /** Identifies this instance's leases: host, process and a random suffix. */

@@ -21,7 +21,7 @@ public final class AdminBeans {
     }
 
     public static void bind(Main main, RelaySettings settings, DataSource dataSource, SecretCipher cipher,
-                            boolean embeddedMode) {
+                            boolean embeddedMode, java.util.Map<String, io.alertrelay.transport.EndpointTransport> transports) {
         ObjectMapper json = new ObjectMapper();
         AuditLog audit = new AuditLog(dataSource, json);
         RelaySecurity.install(main, settings, audit, embeddedMode);
@@ -40,7 +40,7 @@ public final class AdminBeans {
         boolean allowPrivate = settings.getBoolean("relay.delivery.allow-private-targets", false);
         main.bind("auditLog", audit);
         main.bind("adminRateLimits", new RateLimitAdmin(dataSource, json));
-        main.bind("adminWebhooks", new WebhookAdmin(dataSource, cipher, new WebhookTargets(allowPrivate), json,
+        main.bind("adminWebhooks", new WebhookAdmin(dataSource, cipher, new WebhookTargets(allowPrivate, transports), json,
                 Duration.parse(settings.get("relay.admin.secret-rotation-grace", "PT24H")),
                 Duration.parse(settings.get("relay.admin.webhook-test-timeout", "PT35S"))));
         main.bind("adminDeliveries", new DeliveryAdmin(dataSource));

@@ -3,7 +3,10 @@ package io.alertrelay.admin;
 import io.alertrelay.http.ApiProblem;
 import io.alertrelay.security.TargetGuard;
 
+import io.alertrelay.transport.EndpointTransport;
+
 import java.net.URI;
+import java.util.Map;
 
 /**
  * The SSRF guard ({@link TargetGuard}) as agency registration answers it: a malformed URL is
@@ -15,9 +18,16 @@ public final class WebhookTargets {
     private static final TargetGuard SHAPE = TargetGuard.forWebhookUrls(true);
 
     private final TargetGuard guard;
+    private final Map<String, EndpointTransport> transports;
 
     public WebhookTargets(boolean allowPrivate) {
+        this(allowPrivate, Map.of());
+    }
+
+    /** {@code transports}: the broker transports configured here, whose targets (kafka:<topic>) an agency may use. */
+    public WebhookTargets(boolean allowPrivate, Map<String, EndpointTransport> transports) {
         this.guard = TargetGuard.forWebhookUrls(allowPrivate);
+        this.transports = Map.copyOf(transports);
     }
 
     /** The URL, normalised, or a 400 saying why it is refused. */
@@ -27,6 +37,13 @@ public final class WebhookTargets {
         }
         if (url.length() > MAX_URL) {
             throw ApiProblem.badRequest("invalid webhook URL", "webhookUrl: at most " + MAX_URL + " characters");
+        }
+        EndpointTransport transport = TargetGuard.scheme(url).map(transports::get).orElse(null);
+        if (transport != null) {
+            transport.refusal(url).ifPresent(why -> {
+                throw ApiProblem.badRequest("invalid webhook URL", "webhookUrl: " + why);
+            });
+            return url.trim();
         }
         SHAPE.httpRefusal(url).ifPresent(why -> {
             throw ApiProblem.badRequest("invalid webhook URL", "webhookUrl: " + why);

@@ -41,6 +41,8 @@ public final class RelaySettings {
         m.put("RELAY_ALLOW_PRIVATE_TARGETS", "relay.delivery.allow-private-targets");
         m.put("RELAY_DEMO_DATA", "relay.demo-data");
         m.put("RELAY_ROUTES_DIR", "relay.routes-dir");
+        m.put("RELAY_KAFKA_BROKERS", "relay.kafka.brokers");
+        m.put("RELAY_JMS_BROKER_URL", "relay.jms.broker-url");
         m.put("RELAY_LOG_FORMAT", "relay.log.format");
         m.put("RELAY_DEMO_RECEIVER_URL", "relay.demo.receiver-url");
         return Map.copyOf(m);

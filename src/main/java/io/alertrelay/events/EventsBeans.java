@@ -8,7 +8,12 @@ import io.alertrelay.partners.Partners;
 import io.alertrelay.signing.SecretCipher;
 import org.apache.camel.main.Main;
 
+import io.alertrelay.transport.EndpointTransport;
+
 import javax.sql.DataSource;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.time.Duration;
 
 /**
@@ -20,28 +25,52 @@ public final class EventsBeans {
     private EventsBeans() {
     }
 
-    public static void bind(Main main, RelaySettings settings, DataSource dataSource, SecretCipher cipher, ObjectMapper json) {
+    public static void bind(Main main, RelaySettings settings, DataSource dataSource, SecretCipher cipher, ObjectMapper json,
+                            Map<String, EndpointTransport> transports) {
         JsonBodies bodies = new JsonBodies(json, settings.getInt("relay.http.max-body-bytes", 1_048_576));
         // the component check runs against the live CamelContext, once it exists
         TargetGuard guard = new TargetGuard(settings.getBoolean("relay.delivery.allow-private-targets", false),
                 TargetGuard.schemes(settings.get("relay.subscriptions.allowed-schemes", "http,https,file")),
                 scheme -> main.getCamelContext() != null && main.getCamelContext().getComponent(scheme, true) != null,
-                java.net.InetAddress::getAllByName);
+                java.net.InetAddress::getAllByName)
+                .withEndpointRules(transports.values().stream().collect(java.util.stream.Collectors.toMap(
+                        EndpointTransport::scheme, t -> (Function<String, Optional<String>>) t::refusal)));
         Subscriptions subscriptions = new Subscriptions(dataSource,
                 Duration.parse(settings.get("relay.subscriptions.cache-ttl", "PT5S")));
         EventRelay events = new EventRelay(dataSource, subscriptions, bodies);
-        Partners partners = new Partners(dataSource, cipher, bodies);
+        // a broker transport's partners name a topic or queue its endpoint rules accept
+        Partners partners = new Partners(dataSource, cipher, bodies, transports.values().stream().collect(
+                java.util.stream.Collectors.toMap(EndpointTransport::scheme,
+                        t -> (Function<String, Optional<String>>) source -> t.refusal(t.scheme() + ":" + source))));
         main.bind("targetGuard", guard);
         main.bind("subscriptions", subscriptions);
         main.bind("subscriptionAdmin", new SubscriptionAdmin(subscriptions, guard, cipher, bodies));
-        main.bind("subscriptionTargets", new SubscriptionTargets(guard, json));
+        main.bind("subscriptionTargets", new SubscriptionTargets(guard, json, transports));
         main.bind("eventRelay", events);
         main.bind("codeUnflag", new CodeUnflag(dataSource, bodies));
         main.bind("partners", partners);
         main.bind("partnerWebhooks", new PartnerWebhooks(dataSource, partners, events, bodies));
+        // partners on a broker: one consumer route each, kept in step with the partners table
+        io.alertrelay.transport.KafkaTransport kafka = main.lookup("kafkaTransport", io.alertrelay.transport.KafkaTransport.class);
+        java.util.List<io.alertrelay.transport.InboundTransport> inbound = kafka != null && kafka.enabled()
+                ? java.util.List.of(new io.alertrelay.transport.KafkaPartnerSource()) : java.util.List.of();
+        main.bind("brokerPartnerMessages", new io.alertrelay.partners.BrokerPartnerMessages(inbound));
+        main.bind("brokerPartnerConsumers", new io.alertrelay.partners.BrokerPartnerConsumers(partners, inbound,
+                kafkaLag(main, kafka)));
         main.bind("adminEmail", new AdminEmail(settings.find("relay.mail.smtp-url"),
                 settings.find("relay.mail.username"), settings.find("relay.mail.password"), settings.find("relay.mail.to"),
                 settings.get("relay.mail.from", "alert-relay@localhost"),
                 settings.get("relay.mail.subject-prefix", "[Alert Relay]")));
+    }
+
+    /** The lag reader, connected on first use (the Kafka component exists only once Camel runs). */
+    private static java.util.function.Supplier<Optional<io.alertrelay.transport.KafkaLag>> kafkaLag(
+            Main main, io.alertrelay.transport.KafkaTransport kafka) {
+        if (kafka == null || !kafka.enabled()) {
+            return Optional::empty;
+        }
+        java.util.concurrent.atomic.AtomicReference<io.alertrelay.transport.KafkaLag> lag = new java.util.concurrent.atomic.AtomicReference<>();
+        return () -> Optional.of(lag.updateAndGet(l -> l != null ? l
+                : io.alertrelay.transport.KafkaLag.connect(main.getCamelContext(), kafka.groupId())));
     }
 }

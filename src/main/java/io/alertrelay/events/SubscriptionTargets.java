@@ -5,6 +5,7 @@ import io.alertrelay.delivery.ClaimedDelivery;
 import io.alertrelay.delivery.DeliveryWork;
 import io.alertrelay.signing.StandardWebhookSigner;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.alertrelay.transport.EndpointTransport;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -24,10 +25,12 @@ public final class SubscriptionTargets {
 
     private final TargetGuard guard;
     private final ObjectMapper json;
+    private final Map<String, EndpointTransport> transports;
 
-    public SubscriptionTargets(TargetGuard guard, ObjectMapper json) {
+    public SubscriptionTargets(TargetGuard guard, ObjectMapper json, Map<String, EndpointTransport> transports) {
         this.guard = guard;
         this.json = json;
+        this.transports = Map.copyOf(transports);
     }
 
     /**
@@ -43,10 +46,13 @@ public final class SubscriptionTargets {
         Message m = exchange.getMessage();
         m.removeHeader(Exchange.HTTP_URI);
         m.removeHeader(Exchange.HTTP_METHOD);
-        exchange.setProperty(ENDPOINT_TARGET, d.webhookUrl().trim());
+        String target = d.webhookUrl().trim();
+        exchange.setProperty(ENDPOINT_TARGET, target);
         if (isFileTarget(exchange)) {
             m.setHeader(Exchange.OVERRULE_FILE_NAME, fileStem(m) + ".json");
         }
+        // the transport of the target's scheme adapts the message (a Kafka record's key...)
+        TargetGuard.scheme(target).map(transports::get).ifPresent(t -> t.prepare(exchange, target));
     }
 
     public boolean isFileTarget(Exchange exchange) {

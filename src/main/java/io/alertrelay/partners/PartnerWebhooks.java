@@ -30,7 +30,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Inbound partner webhooks, {@code POST /webhooks/{partner}}: verify the Standard Webhooks signature
+ * Inbound partner messages, from {@code POST /webhooks/{partner}} or a broker (the same steps for
+ * both, routes/partner-webhooks.camel.yaml {@code direct:partner-message}): verify the Standard Webhooks signature
  * with the partner's secret (401 when bad or outside the ±5 min tolerance), store the raw message
  * once per webhook-id (a repeat answers 200 with the first result), then let the ops-edited rules in
  * routes/partner-intake.camel.yaml turn it into an event or a flag.
@@ -49,6 +50,9 @@ public final class PartnerWebhooks {
     private static final String FIND = SqlStatements.load("inbound-find");
     private static final String FINISH = SqlStatements.load("inbound-finish");
     private static final String FORGET = SqlStatements.load("inbound-forget");
+    private static final String TAKE_OVER = SqlStatements.load("inbound-take-over");
+    /** Set by a broker transport: a redelivered message whose first processing never finished is taken over. */
+    public static final String TAKE_OVER_UNFINISHED = "inboundTakeOver";
     private static final int MAX_WEBHOOK_ID = 200;
 
     private final DataSource dataSource;
@@ -123,6 +127,19 @@ public final class PartnerWebhooks {
                         exchange.setProperty(INBOUND_ROW, rs.getLong(1));
                         exchange.setProperty(DUPLICATE, false);
                         return;
+                    }
+                }
+            }
+            if (exchange.getProperty(TAKE_OVER_UNFINISHED, false, Boolean.class)) {
+                try (PreparedStatement ps = c.prepareStatement(TAKE_OVER)) {
+                    ps.setString(1, partner);
+                    ps.setString(2, webhookId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            exchange.setProperty(INBOUND_ROW, rs.getLong(1));
+                            exchange.setProperty(DUPLICATE, false);
+                            return;
+                        }
                     }
                 }
             }

@@ -9,8 +9,10 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -29,6 +31,7 @@ public final class TargetGuard {
     private final Set<String> allowedSchemes;
     private final Predicate<String> componentAvailable;
     private final HostResolver resolver;
+    private final Map<String, Function<String, Optional<String>>> endpointRules;
 
     /** Resolves a host name to its addresses (replaceable in tests). */
     @FunctionalInterface
@@ -43,6 +46,23 @@ public final class TargetGuard {
                 .filter(s -> !s.isEmpty()).collect(Collectors.toCollection(LinkedHashSet::new));
         this.componentAvailable = componentAvailable;
         this.resolver = resolver;
+        this.endpointRules = Map.of();
+    }
+
+    private TargetGuard(TargetGuard base, Map<String, Function<String, Optional<String>>> endpointRules) {
+        this.allowPrivate = base.allowPrivate;
+        this.allowedSchemes = base.allowedSchemes;
+        this.componentAvailable = base.componentAvailable;
+        this.resolver = base.resolver;
+        this.endpointRules = Map.copyOf(endpointRules);
+    }
+
+    /**
+     * The same guard, plus schemes whose transport judges its own targets (e.g. kafka: takes a topic
+     * and nothing else): those schemes are allowed, and their rule decides.
+     */
+    public TargetGuard withEndpointRules(Map<String, Function<String, Optional<String>>> rules) {
+        return new TargetGuard(this, rules);
     }
 
     /** A guard for http(s) webhook URLs only (agency registration). */
@@ -61,7 +81,9 @@ public final class TargetGuard {
     }
 
     public Set<String> allowedSchemes() {
-        return Set.copyOf(allowedSchemes);
+        Set<String> all = new LinkedHashSet<>(allowedSchemes);
+        all.addAll(endpointRules.keySet());
+        return Set.copyOf(all);
     }
 
     /** True when the target is an http(s) URL, false for any other endpoint URI. */
@@ -93,6 +115,10 @@ public final class TargetGuard {
         Optional<String> scheme = scheme(t);
         if (scheme.isEmpty()) {
             return Optional.of("target needs a scheme, e.g. https://... (allowed: " + allowedSchemes + ")");
+        }
+        Function<String, Optional<String>> rule = endpointRules.get(scheme.get());
+        if (rule != null) {
+            return rule.apply(t);
         }
         if (!allowedSchemes.contains(scheme.get())) {
             return Optional.of("scheme '" + scheme.get() + "' is not allowed (allowed: " + allowedSchemes + ")");

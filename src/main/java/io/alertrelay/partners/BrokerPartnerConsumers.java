@@ -1,0 +1,142 @@
+package io.alertrelay.partners;
+
+import io.alertrelay.transport.InboundTransport;
+import io.alertrelay.transport.KafkaLag;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Keeps one consumer route per active broker partner on every instance (from the transport's route
+ * template in routes/partner-brokers.camel.yaml), in step with the partners table: a partner
+ * registered, disabled or removed on any instance is picked up by the next sync. All instances join
+ * one consumer group, so the broker shares each source's partitions among them.
+ */
+public final class BrokerPartnerConsumers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerPartnerConsumers.class);
+
+    private final Partners partners;
+    private final List<InboundTransport> transports;
+    private final Supplier<Optional<KafkaLag>> kafkaLag;
+    /** route id → source, for the routes this instance started. */
+    private final Map<String, String> running = new ConcurrentHashMap<>();
+    private final Map<String, Long> lagByPartner = new ConcurrentHashMap<>();
+    private final Map<String, Gauge> lagGauges = new ConcurrentHashMap<>();
+
+    public BrokerPartnerConsumers(Partners partners, List<InboundTransport> transports,
+                                  Supplier<Optional<KafkaLag>> kafkaLag) {
+        this.partners = partners;
+        this.transports = List.copyOf(transports);
+        this.kafkaLag = kafkaLag;
+    }
+
+    static String routeId(String transport, String partner) {
+        return "partner-" + transport + "-" + partner;
+    }
+
+    /** Starts consumers for new broker partners, stops those of disabled or removed ones, refreshes the lag. */
+    public synchronized void sync(Exchange exchange) throws Exception {
+        if (transports.isEmpty()) {
+            return;
+        }
+        CamelContext camel = exchange.getContext();
+        Map<String, String> wanted = new HashMap<>();
+        Map<String, String> partnerOfRoute = new HashMap<>();
+        for (InboundTransport t : transports) {
+            for (Partners.BrokerPartner p : partners.onTransport(t.transport())) {
+                String id = routeId(t.transport(), p.name());
+                wanted.put(id, p.source());
+                partnerOfRoute.put(id, p.name());
+                String current = running.get(id);
+                if (current != null && !current.equals(p.source())) {
+                    remove(camel, id);
+                }
+                if (!running.containsKey(id)) {
+                    try {
+                        TemplatedRouteBuilder.builder(camel, t.consumerTemplate()).routeId(id)
+                                .parameter("partner", p.name()).parameter("source", p.source())
+                                .parameter("transport", t.transport()).add();
+                        running.put(id, p.source());
+                        LOG.info("Consuming {} partner {} from {}", t.transport(), p.name(), p.source());
+                    } catch (RuntimeException e) {
+                        // the partner stays registered; the next sync tries again
+                        LOG.warn("Consumer for {} partner {} not started: {}", t.transport(), p.name(), e.toString());
+                    }
+                }
+            }
+        }
+        for (String id : List.copyOf(running.keySet())) {
+            if (!wanted.containsKey(id)) {
+                remove(camel, id);
+                LOG.info("Stopped consuming for partner route {} (partner disabled or removed)", id);
+            }
+        }
+        refreshLag(camel, partnerOfRoute);
+    }
+
+    /** Adds the partner's consumer state and lag to the partner an admin looks at (GET /api/admin/partners/{name}). */
+    public void describe(Exchange exchange) {
+        Object body = exchange.getMessage().getBody();
+        if (!(body instanceof Map<?, ?> partner) || "http".equals(partner.get("transport"))) {
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> out = (Map<String, Object>) partner;
+        String id = routeId(String.valueOf(out.get("transport")), String.valueOf(out.get("name")));
+        Map<String, Object> consumer = new LinkedHashMap<>();
+        var status = exchange.getContext().getRouteController().getRouteStatus(id);
+        consumer.put("route", id);
+        consumer.put("state", status == null ? "not running on this instance" : status.name());
+        consumer.put("lag", lagByPartner.get(String.valueOf(out.get("name"))));
+        out.put("consumer", consumer);
+    }
+
+    private void remove(CamelContext camel, String id) throws Exception {
+        camel.getRouteController().stopRoute(id);
+        camel.removeRoute(id);
+        running.remove(id);
+    }
+
+    private void refreshLag(CamelContext camel, Map<String, String> partnerOfRoute) {
+        Map<String, String> topicOfPartner = new HashMap<>();
+        running.forEach((id, source) -> {
+            if (id.startsWith("partner-kafka-") && partnerOfRoute.containsKey(id)) {
+                topicOfPartner.put(partnerOfRoute.get(id), source);
+            }
+        });
+        if (topicOfPartner.isEmpty()) {
+            return;
+        }
+        kafkaLag.get().ifPresent(lag -> {
+            try {
+                Map<String, Long> byTopic = lag.lag(topicOfPartner.values());
+                MeterRegistry registry = camel.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+                topicOfPartner.forEach((partner, topic) -> {
+                    lagByPartner.put(partner, byTopic.getOrDefault(topic, 0L));
+                    if (registry != null) {
+                        lagGauges.computeIfAbsent(partner, p -> Gauge.builder("relay.partner.consumer.lag",
+                                        lagByPartner, m -> m.getOrDefault(p, 0L))
+                                .tag("partner", p).tag("transport", "kafka").tag("source", topic)
+                                .description("Records published by the partner and not yet committed by the relay")
+                                .register(registry));
+                    }
+                });
+            } catch (Exception e) {
+                LOG.debug("Kafka consumer lag not refreshed: {}", e.toString());
+            }
+        });
+    }
+}
