@@ -100,11 +100,12 @@ public final class RelayApplication implements AutoCloseable {
                 strategy.disableHangupSupport();
             }
             main.setPropertyPlaceholderLocations(settings.configLocation());
-            main.setOverrideProperties(settings.relayProperties());
             main.configure().withRoutesIncludePattern(routesPattern(settings));
             bindBeans(main, settings, dataSource, cipher);
             AdminBeans.bind(main, settings, dataSource, cipher, embeddedMode, endpointTransports(main));
             OpsBeans.bind(main, settings, dataSource);
+            // after the beans: a transport derives component defaults (camel.component.kafka.*) while binding
+            main.setOverrideProperties(settings.relayProperties());
             main.start();
             CamelContext camel = main.getCamelContext();
             JsonErrorPages.install(camel);

@@ -1,0 +1,267 @@
+package io.alertrelay.transport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.standardwebhooks.Webhook;
+import io.alertrelay.support.KafkaBroker;
+import io.alertrelay.support.TestAgencies;
+import io.alertrelay.support.TestRelay;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Kafka as a transport, on a real KRaft broker: signed alerts out to a topic, signed partner records
+ * in from a topic, through the same steps, guarantees and rules as HTTP.
+ */
+class KafkaTransportTest {
+
+    private static KafkaBroker broker;
+    private static TestRelay relay;
+
+    @BeforeAll
+    static void startRelayOnKafka() {
+        broker = KafkaBroker.shared();
+        relay = TestRelay.start(Map.of(
+                "relay.kafka.brokers", broker.bootstrapServers(),
+                "relay.kafka.send-timeout-ms", "3000",
+                "relay.partners.sync-ms", "500",
+                "relay.partners.retry-delay-ms", "200",
+                "relay.partners.retry-max-delay-ms", "1000",
+                // a broker outage outlasts the default test schedule (0.3 s, 0.6 s)
+                "relay.delivery.retry-schedule", "PT1S,PT1S,PT2S,PT2S,PT2S,PT2S,PT2S,PT2S,PT2S,PT2S,PT2S,PT2S,PT2S,PT2S,PT2S"));
+    }
+
+    @AfterAll
+    static void stopRelay() {
+        if (relay != null) {
+            relay.close();
+        }
+    }
+
+    private static String topic(String stem) {
+        return stem + "." + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static Map<String, List<String>> signedHeaders(ConsumerRecord<String, String> record) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String name : List.of("webhook-id", "webhook-timestamp", "webhook-signature")) {
+            headers.put(name, List.of(header(record, name)));
+        }
+        return headers;
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        Header h = record.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    // ------------------------------------------------------------------ out
+
+    @Test
+    void flagReachesAKafkaAgencySignedAndKeyedByItsProductCode() throws Exception {
+        String topic = topic("alerts.nafdac");
+        HttpResponse<String> registered = relay.postJson("/api/admin/management/webhooks/NAFDAC/register",
+                "{\"webhookUrl\":\"kafka:" + topic + "\",\"customHeaders\":{\"X-Agency-Token\":\"t-1\"}}");
+        assertThat(registered.statusCode()).as(registered.body()).isIn(200, 201);
+        String secret = relay.json(registered).get("secret").asText();
+
+        HttpResponse<String> flag = relay.postJson("/api/codes/DEMO-DRUG-0042/flag",
+                "{\"reason\":\"counterfeit\",\"severity\":\"high\",\"note\":\"via kafka\"}");
+        assertThat(flag.statusCode()).as(flag.body()).isEqualTo(202);
+        String flagId = relay.json(flag).get("flagId").asText();
+
+        List<ConsumerRecord<String, String>> records = broker.poll(topic, 1, Duration.ofSeconds(30));
+        assertThat(records).hasSize(1);
+        ConsumerRecord<String, String> record = records.get(0);
+        assertThat(record.key()).isEqualTo("DEMO-DRUG-0042");
+        // a third-party Standard Webhooks verifier accepts the record as it is
+        new Webhook(secret).verify(record.value(), signedHeaders(record));
+        JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(record.value());
+        assertThat(body.get("type").asText()).isEqualTo("code.flagged");
+        assertThat(body.get("data").get("flagId").asText()).isEqualTo(flagId);
+        assertThat(header(record, "X-Correlation-Id")).isNotBlank();
+        assertThat(header(record, "X-Agency-Token")).isEqualTo("t-1");
+        assertThat(header(record, "webhook-id")).isNotBlank();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "delivered".equals(relay.queryValue(
+                "SELECT status FROM deliveries WHERE flag_id = ?::uuid", flagId)));
+        assertThat(relay.queryValue("SELECT count(*) FROM webhook_logs l JOIN deliveries d ON d.id = l.delivery_id "
+                + "WHERE d.flag_id = ?::uuid AND l.outcome = 'delivered'", flagId)).isEqualTo(1L);
+    }
+
+    @Test
+    void aKafkaTargetCannotChooseItsOwnBrokersOrOptions() {
+        for (String target : List.of("kafka:alerts?brokers=evil.example.org:9092", "kafka:alerts?securityProtocol=PLAINTEXT",
+                "kafka:{{relay.db.password}}", "kafka:${header.x}", "kafka:a/b", "kafka:")) {
+            HttpResponse<String> r = relay.postJson("/api/admin/management/webhooks/FIRS/register",
+                    "{\"webhookUrl\":\"" + target.replace("\"", "\\\"") + "\"}");
+            assertThat(r.statusCode()).as(target + " -> " + r.body()).isEqualTo(400);
+            assertThat(r.body()).contains("\"error\"");
+            HttpResponse<String> s = relay.postJson("/api/admin/subscriptions",
+                    "{\"name\":\"k-" + UUID.randomUUID().toString().substring(0, 6) + "\",\"eventType\":\"shipment.x\","
+                            + "\"target\":\"" + target.replace("\"", "\\\"") + "\"}");
+            assertThat(s.statusCode()).as(target + " -> " + s.body()).isEqualTo(400);
+        }
+    }
+
+    @Test
+    void aDeliveryRefusedWhileTheBrokerIsDownArrivesOnceItIsBack() throws Exception {
+        String topic = topic("alerts.outage");
+        broker.createTopic(topic, 1);
+        TestAgencies.Agency agency = TestAgencies.create(relay, "kafka:" + topic);
+        broker.stop();
+        UUID delivery;
+        try {
+            delivery = TestAgencies.enqueue(relay, agency, "high");
+            // refused sends are attempts: logged, retried, rescheduled
+            await().atMost(Duration.ofSeconds(40)).until(() -> TestAgencies.count(relay,
+                    "SELECT count(*) FROM webhook_logs WHERE delivery_id = ? AND outcome = 'network_error'", delivery) >= 1);
+            assertThat(TestAgencies.status(relay, delivery)).isEqualTo("pending");
+        } finally {
+            broker.startAgain();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> "delivered".equals(TestAgencies.status(relay, delivery)));
+        List<ConsumerRecord<String, String>> records = broker.poll(topic, 1, Duration.ofSeconds(20));
+        assertThat(records).isNotEmpty();
+        assertThat(records).allSatisfy(r -> assertThat(header(r, "webhook-id")).isEqualTo(delivery.toString()));
+        new Webhook(agency.secret()).verify(records.get(0).value(), signedHeaders(records.get(0)));
+    }
+
+    // ------------------------------------------------------------------ in
+
+    /** A Kafka partner registered through the admin API: its name, topic and secret. */
+    record Partner(String name, String topic, String secret) {
+    }
+
+    private static Partner kafkaPartner() {
+        String name = "kp-" + UUID.randomUUID().toString().substring(0, 8);
+        String topic = topic("partners." + name);
+        broker.createTopic(topic, 2);
+        HttpResponse<String> r = relay.postJson("/api/admin/partners",
+                "{\"name\":\"" + name + "\",\"transport\":\"kafka\",\"source\":\"" + topic + "\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        JsonNode created = relay.json(r);
+        assertThat(created.get("transport").asText()).isEqualTo("kafka");
+        assertThat(created.get("source").asText()).isEqualTo(topic);
+        return new Partner(name, topic, created.get("secret").asText());
+    }
+
+    private static String scan(String code) {
+        return "{\"type\":\"scan.counterfeit_detected\",\"timestamp\":\"" + Instant.now() + "\",\"data\":{\"code\":\""
+                + code + "\",\"severity\":\"high\"}}";
+    }
+
+    /** Publishes {@code body} as the partner would: signed with its secret, Standard Webhooks headers on the record. */
+    private static void publish(Partner partner, String webhookId, String body, String secret) throws Exception {
+        long now = Instant.now().getEpochSecond();
+        broker.send(partner.topic(), webhookId, body, Map.of("webhook-id", webhookId,
+                "webhook-timestamp", String.valueOf(now),
+                "webhook-signature", new Webhook(secret).sign(webhookId, now, body)));
+    }
+
+    private static long flagsOf(Partner partner) {
+        return TestAgencies.count(relay, "SELECT count(*) FROM flags WHERE reported_by = ?", "partner:" + partner.name());
+    }
+
+    @Test
+    void aSignedPartnerRecordBecomesAFlagThatReachesTheAgency() throws Exception {
+        Partner partner = kafkaPartner();
+        String webhookId = "msg_" + UUID.randomUUID();
+        publish(partner, webhookId, scan("DEMO-FOOD-0007"), partner.secret());
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> flagsOf(partner) == 1);
+        Object flagId = relay.queryValue("SELECT id FROM flags WHERE idempotency_key = ?",
+                "partner:" + partner.name() + ":" + webhookId);
+        assertThat(relay.queryValue("SELECT outcome FROM inbound_events WHERE partner = ? AND webhook_id = ?",
+                partner.name(), webhookId)).isEqualTo("flag");
+        // food goes to FIRS, which the demo data registers to the built-in demo receiver
+        await().atMost(Duration.ofSeconds(20)).until(() -> "delivered".equals(relay.queryValue(
+                "SELECT d.status FROM deliveries d JOIN agencies a ON a.id = d.agency_id WHERE d.flag_id = ? AND a.name = 'FIRS'",
+                flagId)));
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            JsonNode shown = relay.json(relay.get("/api/admin/partners/" + partner.name()));
+            assertThat(shown.get("transport").asText()).isEqualTo("kafka");
+            assertThat(shown.get("source").asText()).isEqualTo(partner.topic());
+            assertThat(shown.get("lastReceivedAt").isNull()).isFalse();
+            assertThat(shown.get("consumer").get("state").asText()).isEqualTo("Started");
+            assertThat(shown.get("consumer").get("lag").asLong()).isZero();
+        });
+        await().atMost(Duration.ofSeconds(15)).until(() -> relay.get("/observe/metrics").body()
+                .contains("relay_partner_consumer_lag{partner=\"" + partner.name() + "\""));
+    }
+
+    @Test
+    void theSameRecordTwiceMakesOneFlag() throws Exception {
+        Partner partner = kafkaPartner();
+        String webhookId = "msg_" + UUID.randomUUID();
+        String body = scan("DEMO-DRUG-0077");
+        publish(partner, webhookId, body, partner.secret());
+        publish(partner, webhookId, body, partner.secret());
+        String marker = "msg_" + UUID.randomUUID();
+        publish(partner, marker, scan("DEMO-DRUG-0078"), partner.secret());
+
+        // both repeats and the next record consumed (and committed): lag 0 on every partition
+        await().atMost(Duration.ofSeconds(30)).until(() -> flagsOf(partner) == 2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            JsonNode c = relay.json(relay.get("/api/admin/partners/" + partner.name())).get("consumer");
+            return c != null && c.get("lag").isNumber() && c.get("lag").asLong() == 0;
+        });
+        assertThat(TestAgencies.count(relay, "SELECT count(*) FROM flags WHERE idempotency_key = ?",
+                "partner:" + partner.name() + ":" + webhookId)).isEqualTo(1);
+        assertThat(TestAgencies.count(relay, "SELECT count(*) FROM inbound_events WHERE partner = ?", partner.name()))
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aBadlySignedRecordGoesToTheDeadLetterTopicAndTheNextOneIsProcessed() throws Exception {
+        Partner partner = kafkaPartner();
+        String bad = "msg_" + UUID.randomUUID();
+        publish(partner, bad, scan("DEMO-DRUG-0101"), "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]));
+        String notJson = "msg_" + UUID.randomUUID();
+        publish(partner, notJson, "this is not json", partner.secret());
+        String good = "msg_" + UUID.randomUUID();
+        publish(partner, good, scan("DEMO-DRUG-0102"), partner.secret());
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> flagsOf(partner) == 1);
+        List<ConsumerRecord<String, String>> dead = broker.poll(partner.topic() + ".dlq", 2, Duration.ofSeconds(30));
+        assertThat(dead).hasSize(2);
+        Map<String, String> reasons = new LinkedHashMap<>();
+        dead.forEach(r -> reasons.put(header(r, "webhook-id"), header(r, "relay-error")));
+        assertThat(reasons.get(bad)).startsWith("401");
+        assertThat(reasons.get(notJson)).startsWith("400").contains("not JSON");
+        assertThat(dead).anySatisfy(r -> assertThat(r.value()).isEqualTo("this is not json"));
+        assertThat(TestAgencies.count(relay, "SELECT count(*) FROM flags WHERE idempotency_key = ?",
+                "partner:" + partner.name() + ":" + good)).isEqualTo(1);
+    }
+
+    @Test
+    void aKafkaPartnerNeedsAValidTopicAndHttpPartnersKeepWorking() {
+        HttpResponse<String> noSource = relay.postJson("/api/admin/partners", "{\"name\":\"kp-nosource\",\"transport\":\"kafka\"}");
+        assertThat(noSource.statusCode()).isEqualTo(400);
+        HttpResponse<String> badTopic = relay.postJson("/api/admin/partners",
+                "{\"name\":\"kp-badtopic\",\"transport\":\"kafka\",\"source\":\"a?brokers=evil:9092\"}");
+        assertThat(badTopic.statusCode()).isEqualTo(400);
+        HttpResponse<String> unknown = relay.postJson("/api/admin/partners",
+                "{\"name\":\"kp-unknown\",\"transport\":\"carrier-pigeon\",\"source\":\"x\"}");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("transport");
+        HttpResponse<String> http = relay.postJson("/api/admin/partners", "{\"name\":\"hp-" + UUID.randomUUID().toString().substring(0, 6) + "\"}");
+        assertThat(http.statusCode()).isEqualTo(201);
+        assertThat(relay.json(http).get("transport").asText()).isEqualTo("http");
+    }
+}
