@@ -301,6 +301,7 @@
     const stats = pick(config, 'deliveryStats') || {};
     $('webhook-url-now').textContent = fmt(pick(config, 'webhookUrl', 'url'));
     const entries = [
+      ['Transport', transportOf(pick(config, 'webhookUrl', 'url'))],
       ['Active', pick(config, 'active', 'webhookActive') ? 'yes' : 'no'],
       ['Success rate', fmtRate(pick(config, 'successRate'))],
       ['Attempts (7 days)', pick(stats, 'attempts')],
@@ -439,6 +440,26 @@
     scheduleRefresh();
   }
 
+  /** The transport a target is reached by: its URI scheme (http, https, kafka, jms, file). */
+  function transportOf(url) {
+    const m = /^([a-z][a-z0-9+.-]*):/i.exec(url || '');
+    return m ? m[1].toLowerCase() : '—';
+  }
+
+  async function loadPartners() {
+    const rows = list(await api('/partners'), 'partners');
+    table($('partners-table'), rows, [
+      ['name', 'Partner'],
+      ['transport', 'Transport'],
+      ['source', 'Source', (r) => fmt(r.source || (r.webhookPath ? 'POST ' + r.webhookPath : null))],
+      ['active', 'Active', (r) => r.active ? 'yes' : 'no'],
+      ['consumer', 'Consumer', (r) => r.consumer ? span(fmt(r.consumer.state), 'status-' + (r.consumer.state === 'Started' ? 'delivered' : 'failed')) : '—'],
+      ['lag', 'Lag', (r) => r.consumer && r.consumer.lag != null ? num(r.consumer.lag) : '—'],
+      ['inboundEvents', 'Messages', (r) => num(pick(r, 'inboundEvents', 'inbound_events'))],
+      ['lastReceivedAt', 'Last message', (r) => fmtTime(pick(r, 'lastReceivedAt', 'last_received_at'))]
+    ], 'No partners.');
+  }
+
   let refreshTimer = null;
   /** New flags and outcomes change quotas and logs: refresh those views, at most every 3 s. */
   function scheduleRefresh() {
@@ -447,6 +468,7 @@
       refreshTimer = null;
       loadQuotas().catch(() => {});
       loadCategories().catch(() => {});
+      loadPartners().catch(() => {});
     }, 3000);
   }
 
@@ -473,7 +495,7 @@
     $('main').focus();
     connectStream();
     const results = first.concat(await Promise.allSettled([loadCategories(), loadTrend(), loadManufacturers(), loadReport(),
-      loadAgencySummary(), loadManaged(), loadDeliveries()]));
+      loadAgencySummary(), loadManaged(), loadDeliveries(), loadPartners()]));
     const bad = results.filter((r) => r.status === 'rejected' && r.reason.status !== 401 && r.reason.status !== 403);
     if (!token()) { return; }
     notify(bad.length ? 'Some views failed to load: ' + bad.map((r) => r.reason.message).join('; ') : 'Loaded ' + new Date().toLocaleTimeString(), bad.length > 0);

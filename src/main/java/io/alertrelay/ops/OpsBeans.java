@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyConfiguration;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
+import io.alertrelay.partners.BrokerPartnerConsumers;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -57,6 +58,8 @@ public final class OpsBeans {
                     health.register(new DatabaseHealthCheck(dataSource, dbTimeout));
                     health.register(new CircuitBreakerHealthCheck(breakers));
                     health.register(new QuartzHealthCheck());
+                    health.register(new TransportHealthCheck(camel, m.getCamelContext().getRegistry()
+                            .lookupByNameAndType("brokerPartnerConsumers", BrokerPartnerConsumers.class), telemetry));
                 }
                 if (reload) {
                     try {

@@ -43,6 +43,9 @@ public final class PipelineTelemetry implements DeliveryObserver {
     private final Map<String, Timer> latency = new ConcurrentHashMap<>();
     private final Map<String, Counter> quotaRejections = new ConcurrentHashMap<>();
     private final Map<String, Gauge> breakerGauges = new ConcurrentHashMap<>();
+    private final Map<String, Counter> transportSends = new ConcurrentHashMap<>();
+    /** Broker target URI → its last send, for the health details. */
+    private final Map<String, Map<String, Object>> brokerTargets = new ConcurrentHashMap<>();
 
     public PipelineTelemetry(MeterRegistry registry, AgencyCircuitBreakers breakers, QueueDepth queueDepth) {
         this.registry = registry;
@@ -121,12 +124,41 @@ public final class PipelineTelemetry implements DeliveryObserver {
                 .description("Duration of one delivery attempt (sign, POST, answer)")
                 .tag("agency", a).publishPercentileHistogram().register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
+        transport(d.webhookUrl()).ifPresent(transport -> brokerSend(transport, d.webhookUrl(), outcome));
         if ("delivered".equals(outcome)) {
             TRAIL.debug("Delivery attempt {}: HTTP {} in {} ms", outcome, httpStatus, nanos / 1_000_000);
         } else {
             TRAIL.info("Delivery attempt {}: HTTP {} in {} ms", outcome, httpStatus == null ? "-" : httpStatus,
                     nanos / 1_000_000);
         }
+    }
+
+    /** The broker transport of a target (kafka, jms), empty for HTTP. */
+    static java.util.Optional<String> transport(String target) {
+        int colon = target == null ? -1 : target.indexOf(':');
+        String scheme = colon < 0 ? "" : target.substring(0, colon);
+        return scheme.isEmpty() || scheme.equals("http") || scheme.equals("https")
+                ? java.util.Optional.empty() : java.util.Optional.of(scheme);
+    }
+
+    private void brokerSend(String transport, String target, String outcome) {
+        transportSends.computeIfAbsent(target + '\n' + outcome, k -> Counter.builder("relay.transport.sends")
+                .description("Sends to broker targets (Kafka topics, JMS queues) by target and outcome; "
+                        + "every outcome but delivered is a failed send")
+                .tag("transport", transport).tag("target", target).tag("outcome", outcome)
+                .register(registry)).increment();
+        Map<String, Object> last = brokerTargets.computeIfAbsent(target, t -> new ConcurrentHashMap<>());
+        last.put("transport", transport);
+        last.put("lastOutcome", outcome);
+        last.put("lastAt", java.time.Instant.now().toString());
+        if (!"delivered".equals(outcome)) {
+            last.merge("failures", 1L, (a, b) -> (Long) a + (Long) b);
+        }
+    }
+
+    /** Each broker target this instance sent to: transport, last outcome and time, failed sends. */
+    public Map<String, Map<String, Object>> brokerTargets() {
+        return new java.util.TreeMap<>(brokerTargets);
     }
 
     /** 0 closed, 1 open, 2 half-open, 3 other (disabled, forced, metrics-only). */

@@ -33,6 +33,8 @@ public final class BrokerPartnerConsumers {
     private final Supplier<Optional<KafkaLag>> kafkaLag;
     /** route id → source, for the routes this instance started. */
     private final Map<String, String> running = new ConcurrentHashMap<>();
+    /** route id → partner, for the routes this instance started. */
+    private final Map<String, String> partnerOf = new ConcurrentHashMap<>();
     private final Map<String, Long> lagByPartner = new ConcurrentHashMap<>();
     private final Map<String, Gauge> lagGauges = new ConcurrentHashMap<>();
 
@@ -70,6 +72,7 @@ public final class BrokerPartnerConsumers {
                                 .parameter("partner", p.name()).parameter("source", p.source())
                                 .parameter("transport", t.transport()).add();
                         running.put(id, p.source());
+                        partnerOf.put(id, p.name());
                         LOG.info("Consuming {} partner {} from {}", t.transport(), p.name(), p.source());
                     } catch (RuntimeException e) {
                         // the partner stays registered; the next sync tries again
@@ -87,27 +90,57 @@ public final class BrokerPartnerConsumers {
         refreshLag(camel, partnerOfRoute);
     }
 
-    /** Adds the partner's consumer state and lag to the partner an admin looks at (GET /api/admin/partners/{name}). */
+    /**
+     * Adds the consumer's state and lag to the partner (GET /api/admin/partners/{name}) or to every
+     * broker partner of a list (GET /api/admin/partners): what the dashboard's webhooks view shows.
+     */
     public void describe(Exchange exchange) {
         Object body = exchange.getMessage().getBody();
-        if (!(body instanceof Map<?, ?> partner) || "http".equals(partner.get("transport"))) {
+        if (body instanceof Map<?, ?> map && map.get("partners") instanceof List<?> list) {
+            list.forEach(p -> describe(exchange.getContext(), p));
+        } else {
+            describe(exchange.getContext(), body);
+        }
+    }
+
+    private void describe(CamelContext camel, Object partner) {
+        if (!(partner instanceof Map<?, ?> map) || "http".equals(map.get("transport"))) {
             return;
         }
         @SuppressWarnings("unchecked")
-        Map<String, Object> out = (Map<String, Object>) partner;
-        String id = routeId(String.valueOf(out.get("transport")), String.valueOf(out.get("name")));
+        Map<String, Object> out = (Map<String, Object>) map;
+        String name = String.valueOf(out.get("name"));
+        out.put("consumer", consumerState(camel, routeId(String.valueOf(out.get("transport")), name), name));
+    }
+
+    private Map<String, Object> consumerState(CamelContext camel, String routeId, String partner) {
         Map<String, Object> consumer = new LinkedHashMap<>();
-        var status = exchange.getContext().getRouteController().getRouteStatus(id);
-        consumer.put("route", id);
+        var status = camel.getRouteController().getRouteStatus(routeId);
+        consumer.put("route", routeId);
         consumer.put("state", status == null ? "not running on this instance" : status.name());
-        consumer.put("lag", lagByPartner.get(String.valueOf(out.get("name"))));
-        out.put("consumer", consumer);
+        consumer.put("lag", lagByPartner.get(partner));
+        return consumer;
+    }
+
+    /** Partner name → transport, source and consumer state of every broker partner this instance consumes (health). */
+    public Map<String, Map<String, Object>> states(CamelContext camel) {
+        Map<String, Map<String, Object>> out = new java.util.TreeMap<>();
+        running.forEach((id, source) -> {
+            String partner = partnerOf.get(id);
+            if (partner != null) {
+                Map<String, Object> state = consumerState(camel, id, partner);
+                state.put("source", source);
+                out.put(partner, state);
+            }
+        });
+        return out;
     }
 
     private void remove(CamelContext camel, String id) throws Exception {
         camel.getRouteController().stopRoute(id);
         camel.removeRoute(id);
         running.remove(id);
+        partnerOf.remove(id);
     }
 
     private void refreshLag(CamelContext camel, Map<String, String> partnerOfRoute) {

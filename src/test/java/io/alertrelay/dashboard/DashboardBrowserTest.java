@@ -74,6 +74,9 @@ class DashboardBrowserTest {
                 + "FROM generate_series(1, 6) AS n, LATERAL (SELECT (SELECT min(snapshot_date) FROM category_distribution_snapshots) - n AS d) x "
                 + "ON CONFLICT (snapshot_date) DO NOTHING");
 
+        // a partner, so the webhooks view has one to list (an HTTP one: no broker in this test)
+        assertThat(relay.postJson("/api/admin/partners", "{\"name\":\"dash-partner\"}").statusCode()).isEqualTo(201);
+
         chromium = HeadlessChromium.start(1280, 800);
         page = chromium.driver();
     }
@@ -145,7 +148,9 @@ class DashboardBrowserTest {
             assertThat(limits.get("alertsPerDay").asInt()).isEqualTo(70);
         });
         await().atMost(WAIT).until(() -> text("quota-table").contains("0 / 7"));
-        assertThat(text("webhook-config")).containsIgnoringCase("circuit breaker").contains("CLOSED");
+        assertThat(text("webhook-config")).containsIgnoringCase("circuit breaker").contains("CLOSED")
+                .containsIgnoringCase("transport").contains("http");
+        assertThat(text("partners-table")).contains("dash-partner").contains("POST /webhooks/dash-partner");
         chromium.screenshot("04-limits-and-webhook");
     }
 

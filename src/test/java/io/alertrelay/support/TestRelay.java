@@ -82,6 +82,11 @@ public final class TestRelay implements AutoCloseable {
         return start(other.dbUrl, overrides);
     }
 
+    /** A relay on a database server the test owns (to stop and start it under the relay). */
+    public static TestRelay startOn(String dbUrl, Map<String, String> overrides) {
+        return start(dbUrl, overrides);
+    }
+
     private static TestRelay start(String dbUrl, Map<String, String> overrides) {
         int port = freePort();
         Map<String, String> props = new HashMap<>();

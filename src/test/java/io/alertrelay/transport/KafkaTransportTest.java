@@ -101,6 +101,9 @@ class KafkaTransportTest {
                 "SELECT status FROM deliveries WHERE flag_id = ?::uuid", flagId)));
         assertThat(relay.queryValue("SELECT count(*) FROM webhook_logs l JOIN deliveries d ON d.id = l.delivery_id "
                 + "WHERE d.flag_id = ?::uuid AND l.outcome = 'delivered'", flagId)).isEqualTo(1L);
+        assertThat(relay.get("/observe/metrics").body()).contains("relay_transport_sends_total{outcome=\"delivered\","
+                + "target=\"kafka:" + topic + "\",transport=\"kafka\"}");
+        assertThat(relay.get("/observe/health/ready?data=true").body()).contains("target.kafka:" + topic);
     }
 
     @Test
@@ -131,6 +134,9 @@ class KafkaTransportTest {
             await().atMost(Duration.ofSeconds(40)).until(() -> TestAgencies.count(relay,
                     "SELECT count(*) FROM webhook_logs WHERE delivery_id = ? AND outcome = 'network_error'", delivery) >= 1);
             assertThat(TestAgencies.status(relay, delivery)).isEqualTo("pending");
+            assertThat(relay.get("/observe/metrics").body()).contains("relay_transport_sends_total{outcome=\"network_error\","
+                    + "target=\"kafka:" + topic + "\"");
+            assertThat(relay.get("/observe/health").body()).contains("target kafka:" + topic + " last send network_error");
         } finally {
             broker.startAgain();
         }
@@ -203,6 +209,17 @@ class KafkaTransportTest {
         });
         await().atMost(Duration.ofSeconds(15)).until(() -> relay.get("/observe/metrics").body()
                 .contains("relay_partner_consumer_lag{partner=\"" + partner.name() + "\""));
+        // the list the dashboard's webhooks view shows carries the consumer too
+        JsonNode listed = null;
+        for (JsonNode p : relay.json(relay.get("/api/admin/partners")).get("partners")) {
+            if (p.get("name").asText().equals(partner.name())) {
+                listed = p;
+            }
+        }
+        assertThat(listed).isNotNull();
+        assertThat(listed.get("consumer").get("state").asText()).isEqualTo("Started");
+        String health = relay.get("/observe/health/ready?data=true").body();
+        assertThat(health).contains("partner." + partner.name()).contains(partner.topic() + " Started");
     }
 
     @Test
