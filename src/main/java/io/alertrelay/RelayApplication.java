@@ -242,6 +242,7 @@ public final class RelayApplication implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Camel did not stop cleanly: {}", e.getMessage());
         }
+        io.alertrelay.transport.TransportBeans.close(main);
         if (attempts != null) {
             attempts.close(); // the workers have stopped: what they recorded is written
         }

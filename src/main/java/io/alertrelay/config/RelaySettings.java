@@ -43,6 +43,8 @@ public final class RelaySettings {
         m.put("RELAY_ROUTES_DIR", "relay.routes-dir");
         m.put("RELAY_KAFKA_BROKERS", "relay.kafka.brokers");
         m.put("RELAY_JMS_BROKER_URL", "relay.jms.broker-url");
+        m.put("RELAY_JMS_USERNAME", "relay.jms.username");
+        m.put("RELAY_JMS_PASSWORD", "relay.jms.password");
         m.put("RELAY_LOG_FORMAT", "relay.log.format");
         m.put("RELAY_DEMO_RECEIVER_URL", "relay.demo.receiver-url");
         return Map.copyOf(m);

@@ -38,10 +38,11 @@ public final class EventsBeans {
         Subscriptions subscriptions = new Subscriptions(dataSource,
                 Duration.parse(settings.get("relay.subscriptions.cache-ttl", "PT5S")));
         EventRelay events = new EventRelay(dataSource, subscriptions, bodies);
-        // a broker transport's partners name a topic or queue its endpoint rules accept
-        Partners partners = new Partners(dataSource, cipher, bodies, transports.values().stream().collect(
-                java.util.stream.Collectors.toMap(EndpointTransport::scheme,
-                        t -> (Function<String, Optional<String>>) source -> t.refusal(t.scheme() + ":" + source))));
+        // a broker transport's partners name a topic or queue it can consume
+        java.util.List<io.alertrelay.transport.InboundTransport> inbound = io.alertrelay.transport.TransportBeans.inbound(main);
+        Partners partners = new Partners(dataSource, cipher, bodies, inbound.stream().collect(
+                java.util.stream.Collectors.toMap(io.alertrelay.transport.InboundTransport::transport,
+                        t -> (Function<String, Optional<String>>) t::sourceRefusal)));
         main.bind("targetGuard", guard);
         main.bind("subscriptions", subscriptions);
         main.bind("subscriptionAdmin", new SubscriptionAdmin(subscriptions, guard, cipher, bodies));
@@ -51,26 +52,12 @@ public final class EventsBeans {
         main.bind("partners", partners);
         main.bind("partnerWebhooks", new PartnerWebhooks(dataSource, partners, events, bodies));
         // partners on a broker: one consumer route each, kept in step with the partners table
-        io.alertrelay.transport.KafkaTransport kafka = main.lookup("kafkaTransport", io.alertrelay.transport.KafkaTransport.class);
-        java.util.List<io.alertrelay.transport.InboundTransport> inbound = kafka != null && kafka.enabled()
-                ? java.util.List.of(new io.alertrelay.transport.KafkaPartnerSource()) : java.util.List.of();
         main.bind("brokerPartnerMessages", new io.alertrelay.partners.BrokerPartnerMessages(inbound));
-        main.bind("brokerPartnerConsumers", new io.alertrelay.partners.BrokerPartnerConsumers(partners, inbound,
-                kafkaLag(main, kafka)));
+        main.bind("brokerPartnerConsumers", new io.alertrelay.partners.BrokerPartnerConsumers(partners, inbound));
         main.bind("adminEmail", new AdminEmail(settings.find("relay.mail.smtp-url"),
                 settings.find("relay.mail.username"), settings.find("relay.mail.password"), settings.find("relay.mail.to"),
                 settings.get("relay.mail.from", "alert-relay@localhost"),
                 settings.get("relay.mail.subject-prefix", "[Alert Relay]")));
     }
 
-    /** The lag reader, connected on first use (the Kafka component exists only once Camel runs). */
-    private static java.util.function.Supplier<Optional<io.alertrelay.transport.KafkaLag>> kafkaLag(
-            Main main, io.alertrelay.transport.KafkaTransport kafka) {
-        if (kafka == null || !kafka.enabled()) {
-            return Optional::empty;
-        }
-        java.util.concurrent.atomic.AtomicReference<io.alertrelay.transport.KafkaLag> lag = new java.util.concurrent.atomic.AtomicReference<>();
-        return () -> Optional.of(lag.updateAndGet(l -> l != null ? l
-                : io.alertrelay.transport.KafkaLag.connect(main.getCamelContext(), kafka.groupId())));
-    }
 }

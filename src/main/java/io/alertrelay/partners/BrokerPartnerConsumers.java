@@ -1,7 +1,6 @@
 package io.alertrelay.partners;
 
 import io.alertrelay.transport.InboundTransport;
-import io.alertrelay.transport.KafkaLag;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
@@ -14,9 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * Keeps one consumer route per active broker partner on every instance (from the transport's route
@@ -30,7 +27,6 @@ public final class BrokerPartnerConsumers {
 
     private final Partners partners;
     private final List<InboundTransport> transports;
-    private final Supplier<Optional<KafkaLag>> kafkaLag;
     /** route id → source, for the routes this instance started. */
     private final Map<String, String> running = new ConcurrentHashMap<>();
     /** route id → partner, for the routes this instance started. */
@@ -38,11 +34,9 @@ public final class BrokerPartnerConsumers {
     private final Map<String, Long> lagByPartner = new ConcurrentHashMap<>();
     private final Map<String, Gauge> lagGauges = new ConcurrentHashMap<>();
 
-    public BrokerPartnerConsumers(Partners partners, List<InboundTransport> transports,
-                                  Supplier<Optional<KafkaLag>> kafkaLag) {
+    public BrokerPartnerConsumers(Partners partners, List<InboundTransport> transports) {
         this.partners = partners;
         this.transports = List.copyOf(transports);
-        this.kafkaLag = kafkaLag;
     }
 
     static String routeId(String transport, String partner) {
@@ -143,33 +137,39 @@ public final class BrokerPartnerConsumers {
         partnerOf.remove(id);
     }
 
+    /** Each transport's backlog (Kafka lag, JMS queue depth) for the partners this instance consumes. */
     private void refreshLag(CamelContext camel, Map<String, String> partnerOfRoute) {
-        Map<String, String> topicOfPartner = new HashMap<>();
-        running.forEach((id, source) -> {
-            if (id.startsWith("partner-kafka-") && partnerOfRoute.containsKey(id)) {
-                topicOfPartner.put(partnerOfRoute.get(id), source);
+        MeterRegistry registry = camel.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        for (InboundTransport t : transports) {
+            Map<String, String> sourceOfPartner = new HashMap<>();
+            running.forEach((id, source) -> {
+                if (id.startsWith(routeId(t.transport(), "")) && partnerOfRoute.containsKey(id)) {
+                    sourceOfPartner.put(partnerOfRoute.get(id), source);
+                }
+            });
+            if (sourceOfPartner.isEmpty()) {
+                continue;
             }
-        });
-        if (topicOfPartner.isEmpty()) {
-            return;
-        }
-        kafkaLag.get().ifPresent(lag -> {
             try {
-                Map<String, Long> byTopic = lag.lag(topicOfPartner.values());
-                MeterRegistry registry = camel.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
-                topicOfPartner.forEach((partner, topic) -> {
-                    lagByPartner.put(partner, byTopic.getOrDefault(topic, 0L));
+                Map<String, Long> bySource = t.backlog(camel, sourceOfPartner.values());
+                sourceOfPartner.forEach((partner, source) -> {
+                    Long backlog = bySource.get(source);
+                    if (backlog == null) {
+                        return;
+                    }
+                    lagByPartner.put(partner, backlog);
                     if (registry != null) {
                         lagGauges.computeIfAbsent(partner, p -> Gauge.builder("relay.partner.consumer.lag",
                                         lagByPartner, m -> m.getOrDefault(p, 0L))
-                                .tag("partner", p).tag("transport", "kafka").tag("source", topic)
-                                .description("Records published by the partner and not yet committed by the relay")
+                                .tag("partner", p).tag("transport", t.transport()).tag("source", source)
+                                .description("Messages a broker partner published that the relay has not yet "
+                                        + "acknowledged (Kafka: the group's lag; JMS: the queue depth)")
                                 .register(registry));
                     }
                 });
             } catch (Exception e) {
-                LOG.debug("Kafka consumer lag not refreshed: {}", e.toString());
+                LOG.debug("{} backlog not refreshed: {}", t.transport(), e.toString());
             }
-        });
+        }
     }
 }

@@ -40,11 +40,15 @@ public final class BrokerPartnerMessages {
 
     /** The message as the shared steps read it: header {@code partner}, the webhook-* headers as text, the raw body. */
     public void receive(Exchange exchange) {
-        transport(exchange).keepAcknowledgement(exchange);
+        InboundTransport transport = transport(exchange);
+        transport.keepAcknowledgement(exchange);
         Message m = exchange.getMessage();
         Map<String, String> carried = new LinkedHashMap<>();
         for (String name : CARRIED) {
-            String value = m.getHeader(name, String.class);
+            String value = m.getHeader(transport.headerName(name), String.class);
+            if (value == null) {
+                value = m.getHeader(name, String.class);
+            }
             if (value != null) {
                 carried.put(name, value);
                 m.setHeader(name, value);
@@ -82,17 +86,18 @@ public final class BrokerPartnerMessages {
         ApiProblem problem = HttpReplies.toProblem(t);
         String reason = problem.status() + " " + problem.getMessage()
                 + (problem.details().isEmpty() ? "" : ": " + String.join("; ", problem.details()));
+        InboundTransport transport = transport(exchange);
         Message m = exchange.getMessage();
         m.getHeaders().clear();
         @SuppressWarnings("unchecked")
         Map<String, String> carried = exchange.getProperty(ORIGINAL_HEADERS, Map.class);
         if (carried != null) {
-            carried.forEach(m::setHeader);
+            carried.forEach((name, value) -> m.setHeader(transport.headerName(name), value));
         }
-        m.setHeader(ERROR_HEADER, reason.length() > 1000 ? reason.substring(0, 1000) : reason);
-        m.setHeader("relay-partner", exchange.getProperty(PartnerWebhooks.PARTNER, String.class));
+        m.setHeader(transport.headerName(ERROR_HEADER), reason.length() > 1000 ? reason.substring(0, 1000) : reason);
+        m.setHeader(transport.headerName("relay-partner"), exchange.getProperty(PartnerWebhooks.PARTNER, String.class));
         m.setBody(exchange.getProperty(RAW, byte[].class));
-        exchange.setProperty(DEAD_LETTER_URI, transport(exchange).deadLetterUri(exchange.getProperty(SOURCE, String.class)));
+        exchange.setProperty(DEAD_LETTER_URI, transport.deadLetterUri(exchange.getProperty(SOURCE, String.class)));
         LOG.warn("Partner {} message {} from {} sent to {}: {}", exchange.getProperty(PartnerWebhooks.PARTNER),
                 carried == null ? null : carried.get("webhook-id"), exchange.getProperty(SOURCE),
                 exchange.getProperty(DEAD_LETTER_URI), reason);
