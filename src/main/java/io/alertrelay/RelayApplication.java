@@ -175,6 +175,7 @@ public final class RelayApplication implements AutoCloseable {
                 events, new RetrySchedule(settings.get("relay.delivery.retry-schedule", "PT1M,PT5M,PT30M,PT2H,PT5H,PT10H"),
                 Double.parseDouble(settings.get("relay.delivery.retry-jitter", "0.2"))), json, work));
         io.alertrelay.events.EventsBeans.bind(main, settings, dataSource, cipher, json, transports);
+        io.alertrelay.partners.PartnerBeans.bind(main, dataSource, cipher);
     }
 
     @SuppressWarnings("unchecked")

@@ -3,8 +3,6 @@ package io.alertrelay.events;
 import io.alertrelay.security.TargetGuard;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alertrelay.config.RelaySettings;
-import io.alertrelay.partners.PartnerWebhooks;
-import io.alertrelay.partners.Partners;
 import io.alertrelay.signing.SecretCipher;
 import org.apache.camel.main.Main;
 
@@ -17,10 +15,15 @@ import java.util.function.Function;
 import java.time.Duration;
 
 /**
- * Wiring of the generic event relay, subscriptions, unflag, admin email and inbound partner webhooks:
- * the beans routes/events.camel.yaml, partner-webhooks.camel.yaml and admin-email.camel.yaml call.
+ * Wiring of the generic event relay, subscriptions, unflag and admin email: the beans
+ * routes/events.camel.yaml and admin-email.camel.yaml call. Partners, which turn their messages into
+ * flags and events, are wired after it by {@code partners.PartnerBeans} (partners use events, never
+ * the reverse).
  */
 public final class EventsBeans {
+
+    /** Registry name of the request body reader the event and partner beans share. */
+    public static final String JSON_BODIES = "jsonBodies";
 
     private EventsBeans() {
     }
@@ -38,22 +41,13 @@ public final class EventsBeans {
         Subscriptions subscriptions = new Subscriptions(dataSource,
                 Duration.parse(settings.get("relay.subscriptions.cache-ttl", "PT5S")));
         EventRelay events = new EventRelay(dataSource, subscriptions, bodies);
-        // a broker transport's partners name a topic or queue it can consume
-        java.util.List<io.alertrelay.transport.InboundTransport> inbound = io.alertrelay.transport.TransportBeans.inbound(main);
-        Partners partners = new Partners(dataSource, cipher, bodies, inbound.stream().collect(
-                java.util.stream.Collectors.toMap(io.alertrelay.transport.InboundTransport::transport,
-                        t -> (Function<String, Optional<String>>) t::sourceRefusal)));
         main.bind("targetGuard", guard);
         main.bind("subscriptions", subscriptions);
         main.bind("subscriptionAdmin", new SubscriptionAdmin(subscriptions, guard, cipher, bodies));
         main.bind("subscriptionTargets", new SubscriptionTargets(guard, json, transports));
         main.bind("eventRelay", events);
         main.bind("codeUnflag", new CodeUnflag(dataSource, bodies));
-        main.bind("partners", partners);
-        main.bind("partnerWebhooks", new PartnerWebhooks(dataSource, partners, events, bodies));
-        // partners on a broker: one consumer route each, kept in step with the partners table
-        main.bind("brokerPartnerMessages", new io.alertrelay.partners.BrokerPartnerMessages(inbound));
-        main.bind("brokerPartnerConsumers", new io.alertrelay.partners.BrokerPartnerConsumers(partners, inbound));
+        main.bind(JSON_BODIES, bodies);
         main.bind("adminEmail", new AdminEmail(settings.find("relay.mail.smtp-url"),
                 settings.find("relay.mail.username"), settings.find("relay.mail.password"), settings.find("relay.mail.to"),
                 settings.get("relay.mail.from", "alert-relay@localhost"),
