@@ -18,8 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -236,18 +234,21 @@ public final class DeliveryWork {
         long nanos = System.nanoTime() - exchange.getProperty(STARTED, Long.class);
         long ms = nanos / 1_000_000;
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (error != null) {
-            breaker.onError(nanos, java.util.concurrent.TimeUnit.NANOSECONDS, error);
-            String text = truncate(error.getClass().getSimpleName() + ": " + error.getMessage());
-            store.recordAttempt(d.id(), "pending", "network_error", null, Optional.of(text), Optional.empty(), ms);
-            observer.attempted(d, "network_error", null, nanos);
-            throw new DeliveryFailure.Retryable(text);
-        }
         Message m = exchange.getMessage();
-        int status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        String body = responseBody(m);
-        if (status >= 200 && status < 300) {
+        Integer status = error != null ? null : m.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        AnswerClassification.Verdict verdict = error != null ? AnswerClassification.noAnswer()
+                : AnswerClassification.answered(status, m.getHeader("Retry-After", String.class), Instant.now());
+        AnswerClassification.Outcome outcome = verdict.outcome();
+        String body = error != null ? "" : responseBody(m);
+        String text = error != null ? truncate(error.getClass().getSimpleName() + ": " + error.getMessage())
+                : truncate("HTTP " + status + (body.isBlank() ? "" : ": " + body));
+        if (outcome.breakerFailure()) {
+            breaker.onError(nanos, java.util.concurrent.TimeUnit.NANOSECONDS,
+                    error != null ? error : new IllegalStateException(text));
+        } else {
             breaker.onSuccess(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+        if (outcome == AnswerClassification.Outcome.DELIVERED) {
             UUID id = d.id();
             store.recordDelivered(id, status, caseNumber(d, body), ms).whenComplete((recorded, failure) -> {
                 if (failure != null) {
@@ -257,36 +258,21 @@ public final class DeliveryWork {
                     LOG.warn("Delivery {} was delivered after its lease passed to another instance", id);
                 }
             });
-            observer.attempted(d, "delivered", status, nanos);
+            observer.attempted(d, outcome.logged(), status, nanos);
             return;
         }
-        String text = truncate("HTTP " + status + (body.isBlank() ? "" : ": " + body));
-        if (status == 410) {
-            breaker.onSuccess(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-            store.recordAttempt(d.id(), "failed", "gone", status, Optional.of(text), Optional.empty(), ms);
+        store.recordAttempt(d.id(), outcome.status(), outcome.logged(), status, Optional.of(text), Optional.empty(), ms);
+        if (outcome == AnswerClassification.Outcome.GONE) {
             store.disableTarget(d);
             events.record(OperationalEvents.WEBHOOK_DISABLED, d.agencyRef(), Optional.of(d.id()),
                     Map.of("agency", d.agency(), "reason", "410 Gone from " + d.webhookUrl()));
-            observer.attempted(d, "gone", status, nanos);
-            throw new DeliveryFailure.Permanent(text);
         }
-        if (status >= 400 && status < 500 && status != 408 && status != 429) {
-            breaker.onSuccess(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-            store.recordAttempt(d.id(), "failed", "permanent_failure", status, Optional.of(text), Optional.empty(), ms);
-            observer.attempted(d, "permanent_failure", status, nanos);
-            throw new DeliveryFailure.Permanent(text);
+        observer.attempted(d, outcome.logged(), status, nanos);
+        switch (outcome.next()) {
+            case FAIL -> throw new DeliveryFailure.Permanent(text);
+            case DEFER -> throw new DeliveryFailure.Deferred(text, verdict.delay().orElseThrow(), false);
+            default -> throw new DeliveryFailure.Retryable(text);
         }
-        breaker.onError(nanos, java.util.concurrent.TimeUnit.NANOSECONDS, new IllegalStateException(text));
-        Optional<Duration> retryAfter = retryAfter(m.getHeader("Retry-After", String.class));
-        if (status == 429 || ((status == 503 || status == 502 || status == 504) && retryAfter.isPresent())) {
-            store.recordAttempt(d.id(), "pending", "rate_limited", status, Optional.of(text), Optional.empty(), ms);
-            observer.attempted(d, "rate_limited", status, nanos);
-            Duration wait = retryAfter.orElse(Duration.ofSeconds(30));
-            throw new DeliveryFailure.Deferred(text, wait, false);
-        }
-        store.recordAttempt(d.id(), "pending", "retryable_failure", status, Optional.of(text), Optional.empty(), ms);
-        observer.attempted(d, "retryable_failure", status, nanos);
-        throw new DeliveryFailure.Retryable(text);
     }
 
     // ------------------------------------------------------------------ reactions (error policy)
@@ -423,24 +409,6 @@ public final class DeliveryWork {
             return text == null ? "" : text.length() > MAX_RESPONSE_CHARS ? text.substring(0, MAX_RESPONSE_CHARS) : text;
         } catch (Exception e) {
             return "";
-        }
-    }
-
-    /** Retry-After as seconds or an HTTP date. */
-    static Optional<Duration> retryAfter(String value) {
-        if (value == null || value.isBlank()) {
-            return Optional.empty();
-        }
-        String v = value.trim();
-        try {
-            return Optional.of(Duration.ofSeconds(Long.parseLong(v)));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
-                return Optional.of(Duration.between(Instant.now(), at.toInstant()));
-            } catch (RuntimeException notDate) {
-                return Optional.empty();
-            }
         }
     }
 
