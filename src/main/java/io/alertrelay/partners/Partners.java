@@ -101,7 +101,7 @@ public final class Partners {
             source.ifPresent(s -> problems.add("source: only a broker partner (transport kafka ...) has a source"));
         } else if (!brokerSources.containsKey(transport)) {
             problems.add("transport: '" + transport + "' is not available here (available: " + available()
-                    + "; a broker transport needs its broker configured, e.g. RELAY_KAFKA_BROKERS)");
+                    + "; a broker transport needs its broker configured: RELAY_KAFKA_BROKERS for kafka, RELAY_JMS_BROKER_URL for jms)");
         } else if (source.isEmpty()) {
             problems.add("source: required for a " + transport + " partner (the topic or queue it publishes to)");
         } else {

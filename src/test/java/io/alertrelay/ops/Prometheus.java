@@ -6,12 +6,12 @@ import java.util.Arrays;
 import java.util.OptionalDouble;
 
 /** Reads one sample from a relay's /observe/metrics text exposition. */
-final class Prometheus {
+public final class Prometheus {
 
     private Prometheus() {
     }
 
-    static String scrape(TestRelay relay) {
+    public static String scrape(TestRelay relay) {
         var answer = relay.get("/observe/metrics");
         if (answer.statusCode() != 200) {
             throw new AssertionError("/observe/metrics answered " + answer.statusCode() + ": " + answer.body());
@@ -20,7 +20,7 @@ final class Prometheus {
     }
 
     /** The value of {@code name} whose labels include every {@code label="value"} pair given. */
-    static OptionalDouble sample(String exposition, String name, String... labels) {
+    public static OptionalDouble sample(String exposition, String name, String... labels) {
         return exposition.lines()
                 .filter(l -> !l.startsWith("#"))
                 .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
@@ -29,7 +29,7 @@ final class Prometheus {
                 .findFirst();
     }
 
-    static double value(TestRelay relay, String name, String... labels) {
+    public static double value(TestRelay relay, String name, String... labels) {
         return sample(scrape(relay), name, labels).orElse(Double.NaN);
     }
 }
