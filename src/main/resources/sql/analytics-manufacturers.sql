@@ -1,4 +1,5 @@
 -- Manufacturers with their catalogue size and flags, most flagged first; optional category filter.
+-- Run by camel-sql (routes/admin-analytics.camel.yaml): :#category and :#limit are message headers.
 SELECT m.id, m.name, m.category, m.country,
        count(DISTINCT p.id)  AS products,
        count(DISTINCT pc.id) AS codes,
@@ -9,7 +10,7 @@ SELECT m.id, m.name, m.category, m.country,
   LEFT JOIN batches b ON b.product_id = p.id
   LEFT JOIN product_codes pc ON pc.batch_id = b.id
   LEFT JOIN flags f ON f.code_id = pc.id
- WHERE ?::text IS NULL OR m.category = ?::text
+ WHERE CAST(:#category AS text) IS NULL OR m.category = CAST(:#category AS text)
  GROUP BY m.id
  ORDER BY flags DESC, flagged_codes DESC, m.name
- LIMIT ?
+ LIMIT :#limit

@@ -29,7 +29,6 @@ public final class AnalyticsApi {
     private static final String HISTORY = SqlStatements.load("analytics-category-history");
     private static final String AGENCIES = SqlStatements.load("analytics-agencies");
     private static final String AGENCY_DAILY = SqlStatements.load("analytics-agency-daily");
-    private static final String MANUFACTURERS = SqlStatements.load("analytics-manufacturers");
     private static final Pattern REPORT_FILE = Pattern.compile("(\\d{4}-\\d{2})\\.(csv|html)");
     private static final int MAX_DAYS = 366;
 
@@ -62,18 +61,26 @@ public final class AnalyticsApi {
         }
     }
 
-    /** Manufacturers, most flagged first; optional {@code category}, {@code limit} 1..1000 (default 100). */
-    public Map<String, Object> manufacturers(Exchange exchange) throws SQLException {
+    /**
+     * The manufacturers query's parameters (routes/admin-analytics.camel.yaml runs
+     * sql/analytics-manufacturers.sql with camel-sql): optional {@code category}, {@code limit} 1..1000
+     * (default 100), as headers {@code category} (null when absent) and {@code limit}.
+     */
+    public void manufacturersQuery(Exchange exchange) {
         Optional<String> category = text(exchange, "category");
         if (category.isPresent() && !MonthlyReport.CATEGORIES.contains(category.get())) {
             throw ApiProblem.badRequest("invalid query parameter", "category must be one of " + MonthlyReport.CATEGORIES);
         }
         int limit = integer(exchange, "limit", 100, 1, 1000);
-        try (Connection c = dataSource.getConnection()) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("manufacturers", Rows.query(c, MANUFACTURERS, category.orElse(null), category.orElse(null), limit));
-            return out;
-        }
+        exchange.getMessage().setHeader("category", category.orElse(null));
+        exchange.getMessage().setHeader("limit", limit);
+    }
+
+    /** The manufacturers, most flagged first, as the API answers them. */
+    public Map<String, Object> manufacturers(List<Map<String, Object>> rows) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("manufacturers", rows);
+        return out;
     }
 
     /** Every agency over the last {@code days} days: flags by severity and reason, attempt success rate. */
