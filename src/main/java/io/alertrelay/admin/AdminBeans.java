@@ -40,8 +40,12 @@ public final class AdminBeans {
         boolean allowPrivate = settings.getBoolean("relay.delivery.allow-private-targets", false);
         main.bind("auditLog", audit);
         main.bind("adminRateLimits", new RateLimitAdmin(dataSource, json));
+        AgencyWebhooks agencyWebhooks = new AgencyWebhooks(dataSource, json);
         main.bind("adminWebhooks", new WebhookAdmin(dataSource, cipher, new WebhookTargets(allowPrivate, transports), json,
-                Duration.parse(settings.get("relay.admin.secret-rotation-grace", "PT24H")),
+                agencyWebhooks));
+        main.bind("adminWebhookSigning", new WebhookSigningAdmin(dataSource, cipher, json, agencyWebhooks,
+                Duration.parse(settings.get("relay.admin.secret-rotation-grace", "PT24H"))));
+        main.bind("adminWebhookTests", new WebhookTestAdmin(dataSource, json, agencyWebhooks,
                 Duration.parse(settings.get("relay.admin.webhook-test-timeout", "PT35S"))));
         main.bind("adminDeliveries", new DeliveryAdmin(dataSource));
         main.bind("catalogueImport", new CatalogueImport(dataSource, json));
