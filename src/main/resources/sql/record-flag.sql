@@ -13,10 +13,15 @@ WITH new_flag AS (
     ON CONFLICT (idempotency_key) DO NOTHING
     RETURNING id, code_id, reason, severity, created_at
 ), flagged_code AS (
+    -- only a change of status touches the code's row: a code already flagged at this severity or a
+    -- higher one is left alone, so flags of one hot code do not queue on its row lock
     UPDATE product_codes c
        SET is_flagged = true, flag_reason = f.reason, flag_severity = f.severity, flagged_at = f.created_at
       FROM new_flag f
      WHERE c.id = f.code_id
+       AND (NOT c.is_flagged OR c.flag_severity IS NULL
+            OR array_position(ARRAY['low', 'medium', 'high', 'critical'], f.severity)
+               > coalesce(array_position(ARRAY['low', 'medium', 'high', 'critical'], c.flag_severity), 0))
     RETURNING c.id
 ), outbox AS (
     INSERT INTO deliveries (flag_id, agency_id, event_type, payload, severity_rank, correlation_id,

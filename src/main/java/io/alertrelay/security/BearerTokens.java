@@ -113,7 +113,8 @@ public final class BearerTokens {
 
     /** True when verifying this token may fetch keys over the network (JWKS), so not on an event loop. */
     public boolean mayBlock(String token) {
-        if (!jwks) {
+        // a token verified before is answered from memory: parsed once, not once here and once more to verify
+        if (!jwks || verified.containsKey(token)) {
             return false;
         }
         try {

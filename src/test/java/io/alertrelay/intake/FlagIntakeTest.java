@@ -102,6 +102,26 @@ class FlagIntakeTest {
     }
 
     @Test
+    void aCodeKeepsItsHighestSeverityAndAnotherFlagStillReachesTheAgency() {
+        String code = Catalogue.newCode(relay, "drugs");
+        relay.json(flag(code, "{\"reason\":\"suspicious\",\"severity\":\"medium\"}"));
+        assertThat(relay.queryValue("SELECT flag_reason || '/' || flag_severity FROM product_codes WHERE code = ?", code))
+                .isEqualTo("suspicious/medium");
+        relay.json(flag(code, "{\"reason\":\"counterfeit\",\"severity\":\"critical\"}"));
+        Object flaggedAt = relay.queryValue("SELECT flagged_at FROM product_codes WHERE code = ?", code);
+        // a lower or equal severity leaves the code's row alone (no update, no row lock)
+        JsonNode low = relay.json(flag(code, "{\"reason\":\"expired\",\"severity\":\"low\"}"));
+        relay.json(flag(code, "{\"reason\":\"blacklisted\",\"severity\":\"critical\"}"));
+        assertThat(relay.queryValue("SELECT flag_reason || '/' || flag_severity FROM product_codes WHERE code = ?", code))
+                .isEqualTo("counterfeit/critical");
+        assertThat(relay.queryValue("SELECT flagged_at FROM product_codes WHERE code = ?", code)).isEqualTo(flaggedAt);
+        assertThat(relay.queryValue("SELECT count(*) FROM flags f JOIN product_codes c ON c.id = f.code_id WHERE c.code = ?",
+                code)).isEqualTo(4L);
+        assertThat(relay.queryValue("SELECT count(*) FROM deliveries WHERE flag_id = ?::uuid",
+                low.get("flagId").asText())).isEqualTo(1L);
+    }
+
+    @Test
     void flagCodeStatusAndOutboxRowsAreCommittedTogetherBeforeTheAnswer() {
         String code = Catalogue.newCode(relay, "drugs");
         JsonNode body = relay.json(flag(code, "{\"reason\":\"blacklisted\",\"severity\":\"critical\",\"note\":\"seen at market\",\"reportedBy\":\"inspector-7\"}"));
