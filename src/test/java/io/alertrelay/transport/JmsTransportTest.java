@@ -228,16 +228,19 @@ class JmsTransportTest {
         publish(partner, bad, scan("DEMO-DRUG-0101"), "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]));
         String notJson = "msg_" + UUID.randomUUID();
         publish(partner, notJson, "this is not json", partner.secret());
+        String unknownCode = "msg_" + UUID.randomUUID();
+        publish(partner, unknownCode, scan("NO-SUCH-CODE-4711"), partner.secret());
         String good = "msg_" + UUID.randomUUID();
         publish(partner, good, scan("DEMO-DRUG-0102"), partner.secret());
 
         await().atMost(Duration.ofSeconds(30)).until(() -> flagsOf(partner) == 1);
-        List<JmsBroker.Received> dead = broker.receive(partner.queue() + ".DLQ", 2, Duration.ofSeconds(30));
-        assertThat(dead).hasSize(2);
+        List<JmsBroker.Received> dead = broker.receive(partner.queue() + ".DLQ", 3, Duration.ofSeconds(30));
+        assertThat(dead).hasSize(3);
         Map<String, String> reasons = new LinkedHashMap<>();
         dead.forEach(m -> reasons.put(m.property("webhook_id"), m.property("relay_error")));
         assertThat(reasons.get(bad)).startsWith("401");
         assertThat(reasons.get(notJson)).startsWith("400").contains("not JSON");
+        assertThat(reasons.get(unknownCode)).startsWith("404");
         assertThat(dead).anySatisfy(m -> assertThat(m.body()).isEqualTo("this is not json"));
         assertThat(dead).allSatisfy(m -> assertThat(m.property("relay_partner")).isEqualTo(partner.name()));
         assertThat(TestAgencies.count(relay, "SELECT count(*) FROM flags WHERE idempotency_key = ?",

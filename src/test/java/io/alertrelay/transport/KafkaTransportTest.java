@@ -251,16 +251,19 @@ class KafkaTransportTest {
         publish(partner, bad, scan("DEMO-DRUG-0101"), "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]));
         String notJson = "msg_" + UUID.randomUUID();
         publish(partner, notJson, "this is not json", partner.secret());
+        String unknownCode = "msg_" + UUID.randomUUID();
+        publish(partner, unknownCode, scan("NO-SUCH-CODE-4711"), partner.secret());
         String good = "msg_" + UUID.randomUUID();
         publish(partner, good, scan("DEMO-DRUG-0102"), partner.secret());
 
         await().atMost(Duration.ofSeconds(30)).until(() -> flagsOf(partner) == 1);
-        List<ConsumerRecord<String, String>> dead = broker.poll(partner.topic() + ".dlq", 2, Duration.ofSeconds(30));
-        assertThat(dead).hasSize(2);
+        List<ConsumerRecord<String, String>> dead = broker.poll(partner.topic() + ".dlq", 3, Duration.ofSeconds(30));
+        assertThat(dead).hasSize(3);
         Map<String, String> reasons = new LinkedHashMap<>();
         dead.forEach(r -> reasons.put(header(r, "webhook-id"), header(r, "relay-error")));
         assertThat(reasons.get(bad)).startsWith("401");
         assertThat(reasons.get(notJson)).startsWith("400").contains("not JSON");
+        assertThat(reasons.get(unknownCode)).startsWith("404");
         assertThat(dead).anySatisfy(r -> assertThat(r.value()).isEqualTo("this is not json"));
         assertThat(TestAgencies.count(relay, "SELECT count(*) FROM flags WHERE idempotency_key = ?",
                 "partner:" + partner.name() + ":" + good)).isEqualTo(1);
