@@ -158,7 +158,10 @@ public final class RelayApplication implements AutoCloseable {
         main.bind("attemptWriter", attempts);
         DeliveryStore deliveries = new DeliveryStore(dataSource, instanceId,
                 Duration.ofSeconds(settings.getInt("relay.delivery.lease-seconds", 60)), attempts);
-        main.bind("flagIntake", new FlagIntake(new FlagStore(dataSource, deliveries), json, maxBody));
+        FlagStore flags = new FlagStore(dataSource, deliveries, settings.getInt("relay.intake.batch-max", 64),
+                Duration.ofMillis(settings.getInt("relay.intake.linger-ms", 0)));
+        main.bind("flagStore", flags);
+        main.bind("flagIntake", new FlagIntake(flags, json, maxBody));
         DeliveryWork.Settings work = new DeliveryWork.Settings(
                 settings.getInt("relay.delivery.poll-batch", 200),
                 Duration.ofMillis(settings.getInt("relay.delivery.handoff-grace-ms", 5000)),
@@ -238,12 +241,16 @@ public final class RelayApplication implements AutoCloseable {
         }
         AgencyQuota quota = main.lookup("agencyQuota", AgencyQuota.class);
         AttemptWriter attempts = main.lookup("attemptWriter", AttemptWriter.class);
+        FlagStore flags = main.lookup("flagStore", FlagStore.class);
         try {
             main.stop();
         } catch (Exception e) {
             LOG.warn("Camel did not stop cleanly: {}", e.getMessage());
         }
         io.alertrelay.transport.TransportBeans.close(main);
+        if (flags != null) {
+            flags.close(); // the intake has stopped: what it queued is written
+        }
         if (attempts != null) {
             attempts.close(); // the workers have stopped: what they recorded is written
         }

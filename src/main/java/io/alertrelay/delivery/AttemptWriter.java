@@ -1,5 +1,6 @@
 package io.alertrelay.delivery;
 
+import io.alertrelay.db.GroupCommit;
 import io.alertrelay.db.SqlStatements;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,16 +11,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * Records delivery attempts with group commit: a worker hands its attempt over; one writer thread
@@ -43,17 +40,9 @@ public final class AttemptWriter implements AutoCloseable {
                           String caseNumber, int durationMs) {
     }
 
-    private record Queued(Attempt attempt, CompletableFuture<Boolean> recorded, long queuedAt) {
-    }
-
     private final DataSource dataSource;
     private final String instanceId;
-    private final int maxBatch;
-    private final long lingerNanos;
-    private final BlockingQueue<Queued> queue = new LinkedBlockingQueue<>();
-    private final Thread writer;
-    private volatile boolean running = true;
-    private final java.util.concurrent.atomic.LongAdder batches = new java.util.concurrent.atomic.LongAdder();
+    private final GroupCommit<Attempt, Boolean> group;
 
     /**
      * @param linger how long the first attempt of a batch waits for others to join it. Without it, at
@@ -65,11 +54,7 @@ public final class AttemptWriter implements AutoCloseable {
     public AttemptWriter(DataSource dataSource, String instanceId, int maxBatch, Duration linger) {
         this.dataSource = dataSource;
         this.instanceId = instanceId;
-        this.maxBatch = Math.max(1, maxBatch);
-        this.lingerNanos = Math.max(0, linger.toNanos());
-        this.writer = new Thread(this::run, "attempt-writer");
-        writer.setDaemon(true);
-        writer.start();
+        this.group = new GroupCommit<>("attempt-writer", maxBatch, linger, this::write);
     }
 
     /**
@@ -77,77 +62,18 @@ public final class AttemptWriter implements AutoCloseable {
      * instance no longer holds the lease (false), or with the failure that kept it from being written.
      */
     public CompletableFuture<Boolean> submit(Attempt attempt) throws SQLException {
-        CompletableFuture<Boolean> recorded = new CompletableFuture<>();
-        if (!running) {
-            throw new SQLException("attempt writer stopped");
-        }
-        queue.add(new Queued(attempt, recorded, System.nanoTime()));
-        return recorded;
+        return group.submit(attempt);
     }
 
     /** Records the attempt and waits until it is committed; false when this instance no longer holds the lease. */
     public boolean record(Attempt attempt) throws SQLException {
-        CompletableFuture<Boolean> recorded = submit(attempt);
-        try {
-            // bounded: a worker must never wait forever on a writer that cannot write
-            return recorded.get(RECORD_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SQLException("interrupted while the attempt was recorded", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof SQLException s ? s : new SQLException(e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new SQLException("the attempt was not recorded within " + RECORD_WAIT.toSeconds() + " s", e);
-        }
+        return group.await(attempt, RECORD_WAIT);
     }
 
-    private void run() {
-        List<Queued> batch = new ArrayList<>();
-        while (running || !queue.isEmpty()) {
-            try {
-                Queued first = queue.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, maxBatch - 1);
-                linger(batch, first.queuedAt() + lingerNanos);
-                write(batch);
-            } catch (InterruptedException e) {
-                running = false;
-            } catch (RuntimeException | Error e) {
-                // the writer goes on: the workers of this batch get the failure and their error policy
-                LOG.error("Delivery attempt writer failed on a batch of {}: {}", batch.size(), e.toString());
-                batch.forEach(q -> q.recorded().completeExceptionally(e));
-            } finally {
-                batch.clear();
-            }
-        }
-    }
-
-    /** Lets more attempts join the batch until its first has waited the linger (not while stopping). */
-    private void linger(List<Queued> batch, long until) {
-        long left;
-        while (running && batch.size() < maxBatch && (left = until - System.nanoTime()) > 0) {
-            Queued next;
-            try {
-                next = queue.poll(left, java.util.concurrent.TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                running = false; // the batch in hand is still written
-                return;
-            }
-            if (next == null) {
-                return;
-            }
-            batch.add(next);
-            queue.drainTo(batch, maxBatch - batch.size());
-        }
-    }
-
-    private void write(List<Queued> batch) {
+    private void write(List<GroupCommit.Pending<Attempt, Boolean>> batch) {
         // one row per delivery, in id order. Ids do not repeat: a delivery has one attempt in flight at a
         // time (a failed one's worker waits for it; a delivered one is final and its lease lasts until recorded)
-        batch.sort(Comparator.comparing(q -> q.attempt().deliveryId()));
+        batch.sort(Comparator.comparing(q -> q.item().deliveryId()));
         int n = batch.size();
         UUID[] ids = new UUID[n];
         String[] statuses = new String[n];
@@ -157,7 +83,7 @@ public final class AttemptWriter implements AutoCloseable {
         String[] outcomes = new String[n];
         Integer[] durations = new Integer[n];
         for (int i = 0; i < n; i++) {
-            Attempt a = batch.get(i).attempt();
+            Attempt a = batch.get(i).item();
             ids[i] = a.deliveryId();
             statuses[i] = a.status();
             httpStatuses[i] = a.httpStatus();
@@ -166,7 +92,6 @@ public final class AttemptWriter implements AutoCloseable {
             outcomes[i] = a.outcome();
             durations[i] = a.durationMs();
         }
-        batches.increment();
         Set<UUID> updated = new HashSet<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(RECORD_ATTEMPTS)) {
             ps.setArray(1, c.createArrayOf("uuid", ids));
@@ -184,25 +109,20 @@ public final class AttemptWriter implements AutoCloseable {
             }
         } catch (SQLException e) {
             LOG.warn("Recording {} delivery attempts failed: {}", n, e.getMessage());
-            batch.forEach(q -> q.recorded().completeExceptionally(e));
+            batch.forEach(q -> q.fail(e));
             return;
         }
-        batch.forEach(q -> q.recorded().complete(updated.contains(q.attempt().deliveryId())));
+        batch.forEach(q -> q.complete(updated.contains(q.item().deliveryId())));
     }
 
     /** Statements written so far (each one batch). */
     public long batches() {
-        return batches.sum();
+        return group.batches();
     }
 
     /** Writes what is queued, then stops (after the delivery workers have stopped). */
     @Override
     public void close() {
-        running = false;
-        try {
-            writer.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        group.close();
     }
 }

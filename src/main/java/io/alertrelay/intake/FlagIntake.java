@@ -126,7 +126,8 @@ public final class FlagIntake {
         UUID flagId = TimeOrderedUuids.next();
         OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         String payload = payload(flagId, code, request, at, correlationId);
-        Optional<FlagStore.Recorded> recorded = store.record(flagId, code, request, correlationId, at, payload, chosen);
+        Optional<FlagStore.Recorded> recorded = store.record(
+                new FlagStore.NewFlag(flagId, code, request, correlationId, at, payload, chosen));
         if (recorded.isEmpty()) {
             exchange.getMessage().setBody(repeatAnswer(request));
             return;

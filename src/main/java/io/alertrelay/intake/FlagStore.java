@@ -1,5 +1,6 @@
 package io.alertrelay.intake;
 
+import io.alertrelay.db.GroupCommit;
 import io.alertrelay.db.SqlStatements;
 import io.alertrelay.delivery.ClaimedDelivery;
 import io.alertrelay.delivery.DeliveryStore;
@@ -10,8 +11,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +25,9 @@ import java.util.UUID;
 public final class FlagStore {
 
     private static final String FIND_CODE = SqlStatements.load("find-code");
-    private static final String RECORD_FLAG = SqlStatements.load("record-flag");
+    private static final String RECORD_FLAGS = SqlStatements.load("record-flags");
+    /** The longest a request waits for its flag's batch to commit. */
+    private static final Duration RECORD_WAIT = Duration.ofSeconds(30);
     private static final String FIND_BY_KEY = SqlStatements.load("find-flag-by-idempotency-key");
     private static final String FIND_FLAG = SqlStatements.load("find-flag");
     private static final String FIND_FLAG_DELIVERIES = SqlStatements.load("find-flag-deliveries");
@@ -30,11 +35,23 @@ public final class FlagStore {
 
     private final DataSource dataSource;
     private final DeliveryStore leases;
+    private final GroupCommit<NewFlag, Optional<Recorded>> writer;
 
-    /** {@code leases}: whose instance id and lease length the new outbox rows are leased with. */
-    public FlagStore(DataSource dataSource, DeliveryStore leases) {
+    /**
+     * {@code leases}: whose instance id and lease length the new outbox rows are leased with. Flags
+     * that arrive together are written together, at most {@code maxBatch} in one statement and one
+     * commit; {@code linger} is how long a batch's first flag waits for others (zero: a batch is what
+     * queued while the previous one was written).
+     */
+    public FlagStore(DataSource dataSource, DeliveryStore leases, int maxBatch, Duration linger) {
         this.dataSource = dataSource;
         this.leases = leases;
+        this.writer = new GroupCommit<>("flag-writer", maxBatch, linger, this::write);
+    }
+
+    /** A flag to record: its id, code, request, correlation id, time, the agencies' payload and the agencies chosen. */
+    public record NewFlag(UUID flagId, CodeDetails code, FlagRequest request, String correlationId,
+                          OffsetDateTime at, String payload, List<String> agencies) {
     }
 
     /**
@@ -66,46 +83,122 @@ public final class FlagStore {
     }
 
     /**
-     * Inserts the flag, marks the code and writes one outbox row per known agency, atomically.
-     * Empty when the Idempotency-Key was already used (nothing was written).
+     * Inserts the flag, marks the code and writes one outbox row per known agency, atomically, and
+     * returns once that is committed (with the flags that arrived meanwhile: group commit). Empty when
+     * the Idempotency-Key was already used (nothing was written).
      */
-    public Optional<Recorded> record(UUID flagId, CodeDetails code, FlagRequest request, String correlationId,
-                                     OffsetDateTime at, String payload, List<String> agencies) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(RECORD_FLAG)) {
-            int i = 1;
-            ps.setString(i++, flagId.toString());
-            ps.setLong(i++, code.codeId());
-            ps.setString(i++, request.reason().wire());
-            ps.setString(i++, request.severity().wire());
-            ps.setString(i++, request.note().orElse(null));
-            ps.setString(i++, request.reportedBy().orElse(null));
-            ps.setString(i++, request.idempotencyKey().orElse(null));
-            ps.setString(i++, request.fingerprint());
-            ps.setString(i++, correlationId);
-            ps.setObject(i++, at);
-            ps.setString(i++, payload);
-            ps.setInt(i++, request.severity().rank());
-            ps.setString(i++, correlationId);
-            ps.setString(i++, leases.instanceId());
-            ps.setLong(i++, leases.lease().toSeconds());
-            ps.setArray(i, c.createArrayOf("text", agencies.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
+    public Optional<Recorded> record(NewFlag flag) throws SQLException {
+        return writer.await(flag, RECORD_WAIT);
+    }
+
+    /** Flag batches written so far. */
+    public long batches() {
+        return writer.batches();
+    }
+
+    /** Writes the flags still queued, then stops (after the intake has stopped). */
+    public void close() {
+        writer.close();
+    }
+
+    /**
+     * One batch in one statement and one commit. If it fails, each flag is written on its own, so
+     * that a flag that cannot be written fails alone and its neighbours commit.
+     */
+    private void write(List<GroupCommit.Pending<NewFlag, Optional<Recorded>>> batch) {
+        try {
+            Map<UUID, Recorded> recorded = insert(batch.stream().map(GroupCommit.Pending::item).toList());
+            batch.forEach(p -> p.complete(Optional.ofNullable(recorded.get(p.item().flagId()))));
+        } catch (SQLException batchFailed) {
+            if (batch.size() == 1) {
+                batch.get(0).fail(batchFailed);
+                return;
+            }
+            for (GroupCommit.Pending<NewFlag, Optional<Recorded>> p : batch) {
+                try {
+                    p.complete(Optional.ofNullable(insert(List.of(p.item())).get(p.item().flagId())));
+                } catch (SQLException e) {
+                    p.fail(e);
                 }
-                List<String> names = new ArrayList<>();
-                List<ClaimedDelivery> leased = new ArrayList<>();
-                do {
-                    String agency = rs.getString("agency");
-                    if (agency != null) {
-                        names.add(agency);
-                        if (rs.getBoolean("leased")) {
-                            leased.add(ClaimedDelivery.read(rs));
+            }
+        }
+    }
+
+    private Map<UUID, Recorded> insert(List<NewFlag> flags) throws SQLException {
+        int n = flags.size();
+        UUID[] ids = new UUID[n];
+        Long[] codes = new Long[n];
+        String[] reasons = new String[n];
+        String[] severities = new String[n];
+        String[] notes = new String[n];
+        String[] reporters = new String[n];
+        String[] keys = new String[n];
+        String[] fingerprints = new String[n];
+        String[] correlations = new String[n];
+        String[] times = new String[n];
+        String[] payloads = new String[n];
+        Integer[] ranks = new Integer[n];
+        List<UUID> targetFlags = new ArrayList<>();
+        List<String> targetAgencies = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            NewFlag f = flags.get(i);
+            ids[i] = f.flagId();
+            codes[i] = f.code().codeId();
+            reasons[i] = f.request().reason().wire();
+            severities[i] = f.request().severity().wire();
+            notes[i] = f.request().note().orElse(null);
+            reporters[i] = f.request().reportedBy().orElse(null);
+            keys[i] = f.request().idempotencyKey().orElse(null);
+            fingerprints[i] = f.request().fingerprint();
+            correlations[i] = f.correlationId();
+            times[i] = f.at().toString();
+            payloads[i] = f.payload();
+            ranks[i] = f.request().severity().rank();
+            for (String agency : f.agencies()) {
+                targetFlags.add(f.flagId());
+                targetAgencies.add(agency);
+            }
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            Map<UUID, Recorded> out = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(RECORD_FLAGS)) {
+                int i = 1;
+                ps.setArray(i++, c.createArrayOf("uuid", ids));
+                ps.setArray(i++, c.createArrayOf("int8", codes));
+                ps.setArray(i++, c.createArrayOf("text", reasons));
+                ps.setArray(i++, c.createArrayOf("text", severities));
+                ps.setArray(i++, c.createArrayOf("text", notes));
+                ps.setArray(i++, c.createArrayOf("text", reporters));
+                ps.setArray(i++, c.createArrayOf("text", keys));
+                ps.setArray(i++, c.createArrayOf("text", fingerprints));
+                ps.setArray(i++, c.createArrayOf("text", correlations));
+                ps.setArray(i++, c.createArrayOf("text", times));
+                ps.setArray(i++, c.createArrayOf("text", payloads));
+                ps.setArray(i++, c.createArrayOf("int4", ranks));
+                ps.setArray(i++, c.createArrayOf("uuid", targetFlags.toArray()));
+                ps.setArray(i++, c.createArrayOf("text", targetAgencies.toArray()));
+                ps.setString(i++, leases.instanceId());
+                ps.setLong(i, leases.lease().toSeconds());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        UUID flagId = rs.getObject("flag_id", UUID.class);
+                        Recorded r = out.computeIfAbsent(flagId, id -> new Recorded(id, new ArrayList<>(), new ArrayList<>()));
+                        String agency = rs.getString("agency");
+                        if (agency != null) {
+                            r.agencies().add(agency);
+                            if (rs.getBoolean("leased")) {
+                                r.leased().add(ClaimedDelivery.read(rs));
+                            }
                         }
                     }
-                } while (rs.next());
-                return Optional.of(new Recorded(flagId, names, leased));
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
             }
+            return out;
         }
     }
 
