@@ -131,6 +131,14 @@ public final class RelayApplication implements AutoCloseable {
         main.bind("relayJson", json);
         main.bind("secretCipher", cipher);
         main.bind("httpReplies", new HttpReplies(json));
+        // webhooks go out through this pool: it checks the address connected to (DNS rebinding)
+        main.bind(io.alertrelay.delivery.AgencyConnections.BEAN, io.alertrelay.delivery.AgencyConnections.create(
+                settings.getBoolean("relay.delivery.allow-private-targets", false),
+                settings.getInt("camel.component.http.maxTotalConnections", 512),
+                settings.getInt("camel.component.http.connectionsPerRoute", 64),
+                Duration.ofMillis(settings.getInt("relay.delivery.connect-timeout-ms", 10000)),
+                Duration.ofMillis(settings.getInt("relay.delivery.timeout-ms", 30000))));
+        settings.set("camel.component.http.clientConnectionManager", "#" + io.alertrelay.delivery.AgencyConnections.BEAN);
         Map<String, io.alertrelay.transport.EndpointTransport> transports =
                 io.alertrelay.transport.TransportBeans.bind(main, settings, json);
         main.bind("demoReceiver", new DemoReceiver(dataSource, cipher, json));
