@@ -164,6 +164,9 @@ public final class RelayApplication implements AutoCloseable {
                 settings.getInt("relay.delivery.attempt-batch", 200),
                 Duration.ofMillis(settings.getInt("relay.delivery.attempt-linger-ms", 5)));
         main.bind("attemptWriter", attempts);
+        main.bind("instanceHeartbeat", new io.alertrelay.delivery.InstanceHeartbeat(dataSource, instanceId,
+                Duration.ofMillis(settings.getInt("relay.instances.dead-after-ms", 8000)),
+                Duration.ofMillis(settings.getInt("relay.delivery.handoff-grace-ms", 5000))));
         DeliveryStore deliveries = new DeliveryStore(dataSource, instanceId,
                 Duration.ofSeconds(settings.getInt("relay.delivery.lease-seconds", 60)), attempts);
         FlagStore flags = new FlagStore(dataSource, deliveries, settings.getInt("relay.intake.batch-max", 64),
@@ -256,6 +259,8 @@ public final class RelayApplication implements AutoCloseable {
             LOG.warn("Camel did not stop cleanly: {}", e.getMessage());
         }
         io.alertrelay.transport.TransportBeans.close(main);
+        io.alertrelay.delivery.InstanceHeartbeat heartbeat = main.lookup("instanceHeartbeat",
+                io.alertrelay.delivery.InstanceHeartbeat.class);
         if (flags != null) {
             flags.close(); // the intake has stopped: what it queued is written
         }
@@ -268,6 +273,9 @@ public final class RelayApplication implements AutoCloseable {
             } catch (SQLException e) {
                 LOG.warn("Quota allowances not given back ({}); the next reset clears them", e.getMessage());
             }
+        }
+        if (heartbeat != null) {
+            heartbeat.stopped();
         }
         dataSource.close();
         if (embedded != null) {

@@ -1,0 +1,73 @@
+package io.alertrelay.delivery;
+
+import io.alertrelay.db.SqlStatements;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Instance heartbeats (routes/delivery.camel.yaml, timer instance-heartbeat): each instance beats, and
+ * whoever notices first that another stopped beating ends the leases of that instance's unfinished
+ * deliveries, so they are delivered within seconds of a kill -9 rather than at the lease's end. An
+ * instance that beats is never robbed of its leases.
+ */
+public final class InstanceHeartbeat {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InstanceHeartbeat.class);
+    private static final String BEAT = SqlStatements.load("instance-beat");
+    private static final String RECLAIM = SqlStatements.load("instance-reclaim");
+    private static final String GONE = SqlStatements.load("instance-gone");
+
+    private final DataSource dataSource;
+    private final String instanceId;
+    private final Duration deadAfter;
+    private final Duration handoffGrace;
+
+    public InstanceHeartbeat(DataSource dataSource, String instanceId, Duration deadAfter, Duration handoffGrace) {
+        this.dataSource = dataSource;
+        this.instanceId = instanceId;
+        this.deadAfter = deadAfter;
+        this.handoffGrace = handoffGrace;
+    }
+
+    /** Beats, then frees the deliveries of instances that stopped beating; returns how many per instance. */
+    public Map<String, Integer> beat() throws SQLException {
+        Map<String, Integer> freed = new TreeMap<>();
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(BEAT)) {
+                ps.setString(1, instanceId);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(RECLAIM)) {
+                ps.setDouble(1, deadAfter.toMillis() / 1000.0);
+                ps.setDouble(2, handoffGrace.toMillis() / 1000.0 + 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        freed.merge(rs.getString(1), 1, Integer::sum);
+                    }
+                }
+            }
+        }
+        freed.forEach((instance, n) -> LOG.warn("Instance {} stopped beating: {} of its deliveries are free for "
+                + "any instance now", instance, n));
+        return freed;
+    }
+
+    /** A clean stop: this instance's row goes (its leases were given back or end on their own). */
+    public void stopped() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(GONE)) {
+            ps.setString(1, instanceId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            LOG.debug("instance row not removed: {}", e.getMessage());
+        }
+    }
+}

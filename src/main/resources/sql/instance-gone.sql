@@ -1,0 +1,2 @@
+-- A clean stop: the instance's row goes.
+DELETE FROM relay_instances WHERE instance_id = ?
