@@ -1,11 +1,9 @@
 package io.alertrelay.ops;
 
 import io.alertrelay.support.JmsBroker;
-import io.alertrelay.transport.JmsTarget;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** kill -9 while consuming a JMS partner's queue (transacted session, persistent ActiveMQ broker). */
@@ -35,8 +33,6 @@ class JmsPartnerCrashTest extends BrokerPartnerCrash {
 
     @Override
     void publish(String source, String webhookId, String body, Map<String, String> headers) {
-        Map<String, String> properties = new LinkedHashMap<>();
-        headers.forEach((name, value) -> properties.put(JmsTarget.propertyName(name), value));
-        broker.send(source.substring("queue:".length()), body, properties);
+        broker.publish(source, body, headers);
     }
 }

@@ -106,6 +106,16 @@ public final class JmsBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends as a JMS partner does: {@code source} is {@code queue:<name>}, {@code headers} are the Standard
+     * Webhooks values under their HTTP names, sent as properties with '_' for '-' (webhook_id ...).
+     */
+    public void publish(String source, String body, Map<String, String> headers) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        headers.forEach((name, value) -> properties.put(io.alertrelay.transport.JmsTarget.propertyName(name), value));
+        send(source.substring(source.indexOf(':') + 1), body, properties);
+    }
+
     /** Takes up to {@code atLeast} messages off {@code queue}, waiting at most {@code timeout} for them. */
     public List<Received> receive(String queue, int atLeast, Duration timeout) {
         List<Received> out = new ArrayList<>();

@@ -76,11 +76,8 @@ class BrokerPartnerScaleOutTest {
     void twoInstancesAreCompetingConsumersOfAJmsPartnersQueue() throws Exception {
         String partner = "scale-j-" + UUID.randomUUID().toString().substring(0, 8);
         String queue = "partners." + partner;
-        shareOnePartner(partner, "jms", "queue:" + queue, (name, message) -> {
-            Map<String, String> properties = new LinkedHashMap<>();
-            headers(message).forEach((k, v) -> properties.put(JmsTarget.propertyName(k), v));
-            jms.send(queue, message.get("body"), properties);
-        });
+        shareOnePartner(partner, "jms", "queue:" + queue,
+                (name, message) -> jms.publish("queue:" + queue, message.get("body"), headers(message)));
     }
 
     private static Map<String, String> headers(Map<String, String> message) {

@@ -4,7 +4,6 @@ import io.alertrelay.support.JmsBroker;
 import org.junit.jupiter.api.AfterAll;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** PostgreSQL down under a JMS partner's consumer: the transacted session holds the message, nothing to the DLQ. */
@@ -31,9 +30,7 @@ class JmsPartnerDatabaseOutageTest extends BrokerPartnerDatabaseOutage {
 
     @Override
     void publish(String source, String webhookId, String body, Map<String, String> headers) {
-        Map<String, String> properties = new LinkedHashMap<>();
-        headers.forEach((name, value) -> properties.put(JmsTarget.propertyName(name), value));
-        broker.send(queue(source), body, properties);
+        broker.publish(source, body, headers);
     }
 
     @Override
