@@ -1,5 +1,7 @@
 package io.alertrelay.ops;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
@@ -12,6 +14,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * and, when broken, rejected with one log line naming the file and the problem while the routes
  * already running keep serving. Only routes with the file's ids are replaced (never all routes), and
  * if replacing still fails the file's last good version is loaded back.
+ * <p>
+ * A swap fails no request: while routes are replaced, new HTTP requests wait at a {@link RouteSwapGate}
+ * and the ones in flight are finished first (at most {@code relay.routes.reload-drain-ms}).
  */
 public final class GuardedRouteReload extends RouteWatcherReloadStrategy {
 
@@ -30,10 +36,13 @@ public final class GuardedRouteReload extends RouteWatcherReloadStrategy {
 
     private final Map<String, String> lastGood = new ConcurrentHashMap<>();
     private final Path folder;
+    private final RouteSwapGate gate = new RouteSwapGate();
+    private final Duration drain;
 
-    public GuardedRouteReload(Path folder, String pattern) {
+    public GuardedRouteReload(Path folder, String pattern, Duration drain) {
         super(folder.toString(), false);
         this.folder = folder;
+        this.drain = drain;
         setPattern(pattern);
         setRemoveAllRoutes(false);
     }
@@ -48,6 +57,16 @@ public final class GuardedRouteReload extends RouteWatcherReloadStrategy {
             }
         }
         super.doStart();
+        getCamelContext().addStartupListener(new ExtendedStartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+                gate.install(context);
+            }
+        });
     }
 
     @Override
@@ -67,6 +86,19 @@ public final class GuardedRouteReload extends RouteWatcherReloadStrategy {
                 return;
             }
         }
+        gate.install(getCamelContext());
+        gate.close();
+        try {
+            gate.drain(drain);
+            swap(resources);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            gate.open();
+        }
+    }
+
+    private void swap(Collection<Resource> resources) {
         try {
             super.onRouteReload(resources, false);
             for (Resource resource : resources) {

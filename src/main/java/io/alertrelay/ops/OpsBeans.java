@@ -42,6 +42,7 @@ public final class OpsBeans {
         Duration dbTimeout = Duration.ofMillis(settings.getInt("relay.health.database-timeout-ms", 2000));
         boolean reload = settings.getBoolean("relay.routes.reload", false);
         Path routes = Path.of(settings.get("relay.routes-dir", "routes")).toAbsolutePath().normalize();
+        Duration reloadDrain = Duration.ofMillis(settings.getInt("relay.routes.reload-drain-ms", 10_000));
         String routesWithoutMetrics = settings.get("relay.metrics.routes-without-metrics", "");
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -63,7 +64,7 @@ public final class OpsBeans {
                 }
                 if (reload) {
                     try {
-                        camel.addService(new GuardedRouteReload(routes, "*.camel.yaml"));
+                        camel.addService(new GuardedRouteReload(routes, "*.camel.yaml", reloadDrain));
                     } catch (Exception e) {
                         throw org.apache.camel.RuntimeCamelException.wrapRuntimeException(e);
                     }
