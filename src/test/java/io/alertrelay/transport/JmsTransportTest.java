@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
  * queue as persistent text messages, signed partner messages in from a queue, through the same seams
  * as Kafka. Standard Webhooks values travel as properties named with '_' for '-' (webhook_id ...).
  */
-class JmsTransportTest {
+class JmsTransportTest extends BrokerPartnerIntakeContract {
 
     private static JmsBroker broker;
     private static TestRelay relay;
@@ -141,110 +141,46 @@ class JmsTransportTest {
         new Webhook(agency.secret()).verify(messages.get(0).body(), signedHeaders(messages.get(0)));
     }
 
-    // ------------------------------------------------------------------ in
+    // ------------------------------------------------------------------ in (the shared partner tests: BrokerPartnerIntakeContract)
 
-    /** A JMS partner registered through the admin API: its name, queue and secret. */
-    record Partner(String name, String queue, String secret) {
+    @Override
+    TestRelay relay() {
+        return relay;
     }
 
-    private static Partner jmsPartner() {
-        String name = "jp-" + UUID.randomUUID().toString().substring(0, 8);
-        String queue = "partners." + name;
-        HttpResponse<String> r = relay.postJson("/api/admin/partners",
-                "{\"name\":\"" + name + "\",\"transport\":\"jms\",\"source\":\"queue:" + queue + "\"}");
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        JsonNode created = relay.json(r);
-        assertThat(created.get("transport").asText()).isEqualTo("jms");
-        assertThat(created.get("source").asText()).isEqualTo("queue:" + queue);
-        return new Partner(name, queue, created.get("secret").asText());
+    @Override
+    String transport() {
+        return "jms";
     }
 
-    private static String scan(String code) {
-        return "{\"type\":\"scan.counterfeit_detected\",\"timestamp\":\"" + Instant.now() + "\",\"data\":{\"code\":\""
-                + code + "\",\"severity\":\"high\"}}";
+    @Override
+    String newDestination(String partner) {
+        return "partners." + partner;
     }
 
-    /** Sends {@code body} as the partner would: signed with its secret, the Standard Webhooks values as properties. */
-    private static void publish(Partner partner, String webhookId, String body, String secret) throws Exception {
+    @Override
+    String source(String queue) {
+        return "queue:" + queue;
+    }
+
+    /** The Standard Webhooks values as message properties, '_' for '-'. */
+    @Override
+    void publish(Partner partner, String webhookId, String body, String secret) throws Exception {
         long now = Instant.now().getEpochSecond();
-        broker.send(partner.queue(), body, Map.of("webhook_id", webhookId, "webhook_timestamp", String.valueOf(now),
+        broker.send(partner.destination(), body, Map.of("webhook_id", webhookId, "webhook_timestamp", String.valueOf(now),
                 "webhook_signature", new Webhook(secret).sign(webhookId, now, body)));
     }
 
-    private static long flagsOf(Partner partner) {
-        return TestAgencies.count(relay, "SELECT count(*) FROM flags WHERE reported_by = ?", "partner:" + partner.name());
+    @Override
+    List<DeadLetter> deadLetters(Partner partner, int count) throws Exception {
+        return broker.receive(partner.destination() + ".DLQ", count, Duration.ofSeconds(30)).stream()
+                .map(m -> new DeadLetter(m.property("webhook_id"), m.property("relay_error"), m.property("relay_partner"), m.body()))
+                .toList();
     }
 
-    @Test
-    void aSignedPartnerMessageBecomesAFlagThatReachesTheAgency() throws Exception {
-        Partner partner = jmsPartner();
-        String webhookId = "msg_" + UUID.randomUUID();
-        publish(partner, webhookId, scan("DEMO-FOOD-0007"), partner.secret());
-
-        await().atMost(Duration.ofSeconds(30)).until(() -> flagsOf(partner) == 1);
-        Object flagId = relay.queryValue("SELECT id FROM flags WHERE idempotency_key = ?",
-                "partner:" + partner.name() + ":" + webhookId);
-        assertThat(relay.queryValue("SELECT outcome FROM inbound_events WHERE partner = ? AND webhook_id = ?",
-                partner.name(), webhookId)).isEqualTo("flag");
-        // food goes to FIRS, which the demo data registers to the built-in demo receiver
-        await().atMost(Duration.ofSeconds(20)).until(() -> "delivered".equals(relay.queryValue(
-                "SELECT d.status FROM deliveries d JOIN agencies a ON a.id = d.agency_id WHERE d.flag_id = ? AND a.name = 'FIRS'",
-                flagId)));
-
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-            JsonNode shown = relay.json(relay.get("/api/admin/partners/" + partner.name()));
-            assertThat(shown.get("transport").asText()).isEqualTo("jms");
-            assertThat(shown.get("lastReceivedAt").isNull()).isFalse();
-            assertThat(shown.get("consumer").get("state").asText()).isEqualTo("Started");
-            assertThat(shown.get("consumer").get("lag").asLong()).as("queue depth").isZero();
-        });
-        await().atMost(Duration.ofSeconds(15)).until(() -> relay.get("/observe/metrics").body()
-                .contains("relay_partner_consumer_lag{partner=\"" + partner.name() + "\",source=\"queue:" + partner.queue()
-                        + "\",transport=\"jms\"}"));
-        assertThat(relay.get("/observe/health/ready?data=true").body()).contains("partner." + partner.name());
-    }
-
-    @Test
-    void theSameMessageTwiceMakesOneFlag() throws Exception {
-        Partner partner = jmsPartner();
-        String webhookId = "msg_" + UUID.randomUUID();
-        String body = scan("DEMO-DRUG-0077");
-        publish(partner, webhookId, body, partner.secret());
-        publish(partner, webhookId, body, partner.secret());
-        publish(partner, "msg_" + UUID.randomUUID(), scan("DEMO-DRUG-0078"), partner.secret());
-
-        await().atMost(Duration.ofSeconds(30)).until(() -> flagsOf(partner) == 2);
-        await().atMost(Duration.ofSeconds(20)).until(() -> TestAgencies.count(relay,
-                "SELECT count(*) FROM inbound_events WHERE partner = ?", partner.name()) == 2);
-        assertThat(TestAgencies.count(relay, "SELECT count(*) FROM flags WHERE idempotency_key = ?",
-                "partner:" + partner.name() + ":" + webhookId)).isEqualTo(1);
-        assertThat(broker.receive(partner.queue(), 1, Duration.ofSeconds(2))).as("everything acknowledged").isEmpty();
-    }
-
-    @Test
-    void aPoisonMessageGoesToTheDeadLetterQueueAndTheNextOneIsProcessed() throws Exception {
-        Partner partner = jmsPartner();
-        String bad = "msg_" + UUID.randomUUID();
-        publish(partner, bad, scan("DEMO-DRUG-0101"), "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]));
-        String notJson = "msg_" + UUID.randomUUID();
-        publish(partner, notJson, "this is not json", partner.secret());
-        String unknownCode = "msg_" + UUID.randomUUID();
-        publish(partner, unknownCode, scan("NO-SUCH-CODE-4711"), partner.secret());
-        String good = "msg_" + UUID.randomUUID();
-        publish(partner, good, scan("DEMO-DRUG-0102"), partner.secret());
-
-        await().atMost(Duration.ofSeconds(30)).until(() -> flagsOf(partner) == 1);
-        List<JmsBroker.Received> dead = broker.receive(partner.queue() + ".DLQ", 3, Duration.ofSeconds(30));
-        assertThat(dead).hasSize(3);
-        Map<String, String> reasons = new LinkedHashMap<>();
-        dead.forEach(m -> reasons.put(m.property("webhook_id"), m.property("relay_error")));
-        assertThat(reasons.get(bad)).startsWith("401");
-        assertThat(reasons.get(notJson)).startsWith("400").contains("not JSON");
-        assertThat(reasons.get(unknownCode)).startsWith("404");
-        assertThat(dead).anySatisfy(m -> assertThat(m.body()).isEqualTo("this is not json"));
-        assertThat(dead).allSatisfy(m -> assertThat(m.property("relay_partner")).isEqualTo(partner.name()));
-        assertThat(TestAgencies.count(relay, "SELECT count(*) FROM flags WHERE idempotency_key = ?",
-                "partner:" + partner.name() + ":" + good)).isEqualTo(1);
+    @Override
+    void assertAllAcknowledged(Partner partner) throws Exception {
+        assertThat(broker.receive(partner.destination(), 1, Duration.ofSeconds(2))).as("everything acknowledged").isEmpty();
     }
 
     @Test

@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
  * Kafka as a transport, on a real KRaft broker: signed alerts out to a topic, signed partner records
  * in from a topic, through the same steps, guarantees and rules as HTTP.
  */
-class KafkaTransportTest {
+class KafkaTransportTest extends BrokerPartnerIntakeContract {
 
     private static KafkaBroker broker;
     private static TestRelay relay;
@@ -147,126 +147,53 @@ class KafkaTransportTest {
         new Webhook(agency.secret()).verify(records.get(0).value(), signedHeaders(records.get(0)));
     }
 
-    // ------------------------------------------------------------------ in
+    // ------------------------------------------------------------------ in (the shared partner tests: BrokerPartnerIntakeContract)
 
-    /** A Kafka partner registered through the admin API: its name, topic and secret. */
-    record Partner(String name, String topic, String secret) {
+    @Override
+    TestRelay relay() {
+        return relay;
     }
 
-    private static Partner kafkaPartner() {
-        String name = "kp-" + UUID.randomUUID().toString().substring(0, 8);
-        String topic = topic("partners." + name);
+    @Override
+    String transport() {
+        return "kafka";
+    }
+
+    @Override
+    String newDestination(String partner) {
+        String topic = topic("partners." + partner);
         broker.createTopic(topic, 2);
-        HttpResponse<String> r = relay.postJson("/api/admin/partners",
-                "{\"name\":\"" + name + "\",\"transport\":\"kafka\",\"source\":\"" + topic + "\"}");
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        JsonNode created = relay.json(r);
-        assertThat(created.get("transport").asText()).isEqualTo("kafka");
-        assertThat(created.get("source").asText()).isEqualTo(topic);
-        return new Partner(name, topic, created.get("secret").asText());
+        return topic;
     }
 
-    private static String scan(String code) {
-        return "{\"type\":\"scan.counterfeit_detected\",\"timestamp\":\"" + Instant.now() + "\",\"data\":{\"code\":\""
-                + code + "\",\"severity\":\"high\"}}";
+    @Override
+    String source(String topic) {
+        return topic;
     }
 
-    /** Publishes {@code body} as the partner would: signed with its secret, Standard Webhooks headers on the record. */
-    private static void publish(Partner partner, String webhookId, String body, String secret) throws Exception {
+    /** The Standard Webhooks values as record headers, keyed by the webhook id. */
+    @Override
+    void publish(Partner partner, String webhookId, String body, String secret) throws Exception {
         long now = Instant.now().getEpochSecond();
-        broker.send(partner.topic(), webhookId, body, Map.of("webhook-id", webhookId,
+        broker.send(partner.destination(), webhookId, body, Map.of("webhook-id", webhookId,
                 "webhook-timestamp", String.valueOf(now),
                 "webhook-signature", new Webhook(secret).sign(webhookId, now, body)));
     }
 
-    private static long flagsOf(Partner partner) {
-        return TestAgencies.count(relay, "SELECT count(*) FROM flags WHERE reported_by = ?", "partner:" + partner.name());
+    @Override
+    List<DeadLetter> deadLetters(Partner partner, int count) {
+        return broker.poll(partner.destination() + ".dlq", count, Duration.ofSeconds(30)).stream()
+                .map(r -> new DeadLetter(header(r, "webhook-id"), header(r, "relay-error"), header(r, "relay-partner"), r.value()))
+                .toList();
     }
 
-    @Test
-    void aSignedPartnerRecordBecomesAFlagThatReachesTheAgency() throws Exception {
-        Partner partner = kafkaPartner();
-        String webhookId = "msg_" + UUID.randomUUID();
-        publish(partner, webhookId, scan("DEMO-FOOD-0007"), partner.secret());
-
-        await().atMost(Duration.ofSeconds(30)).until(() -> flagsOf(partner) == 1);
-        Object flagId = relay.queryValue("SELECT id FROM flags WHERE idempotency_key = ?",
-                "partner:" + partner.name() + ":" + webhookId);
-        assertThat(relay.queryValue("SELECT outcome FROM inbound_events WHERE partner = ? AND webhook_id = ?",
-                partner.name(), webhookId)).isEqualTo("flag");
-        // food goes to FIRS, which the demo data registers to the built-in demo receiver
-        await().atMost(Duration.ofSeconds(20)).until(() -> "delivered".equals(relay.queryValue(
-                "SELECT d.status FROM deliveries d JOIN agencies a ON a.id = d.agency_id WHERE d.flag_id = ? AND a.name = 'FIRS'",
-                flagId)));
-
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-            JsonNode shown = relay.json(relay.get("/api/admin/partners/" + partner.name()));
-            assertThat(shown.get("transport").asText()).isEqualTo("kafka");
-            assertThat(shown.get("source").asText()).isEqualTo(partner.topic());
-            assertThat(shown.get("lastReceivedAt").isNull()).isFalse();
-            assertThat(shown.get("consumer").get("state").asText()).isEqualTo("Started");
-            assertThat(shown.get("consumer").get("lag").asLong()).isZero();
-        });
-        await().atMost(Duration.ofSeconds(15)).until(() -> relay.get("/observe/metrics").body()
-                .contains("relay_partner_consumer_lag{partner=\"" + partner.name() + "\""));
-        // the list the dashboard's webhooks view shows carries the consumer too
-        JsonNode listed = null;
-        for (JsonNode p : relay.json(relay.get("/api/admin/partners")).get("partners")) {
-            if (p.get("name").asText().equals(partner.name())) {
-                listed = p;
-            }
-        }
-        assertThat(listed).isNotNull();
-        assertThat(listed.get("consumer").get("state").asText()).isEqualTo("Started");
-        String health = relay.get("/observe/health/ready?data=true").body();
-        assertThat(health).contains("partner." + partner.name()).contains(partner.topic() + " Started");
-    }
-
-    @Test
-    void theSameRecordTwiceMakesOneFlag() throws Exception {
-        Partner partner = kafkaPartner();
-        String webhookId = "msg_" + UUID.randomUUID();
-        String body = scan("DEMO-DRUG-0077");
-        publish(partner, webhookId, body, partner.secret());
-        publish(partner, webhookId, body, partner.secret());
-        String marker = "msg_" + UUID.randomUUID();
-        publish(partner, marker, scan("DEMO-DRUG-0078"), partner.secret());
-
-        // both repeats and the next record consumed (and committed): lag 0 on every partition
-        await().atMost(Duration.ofSeconds(30)).until(() -> flagsOf(partner) == 2);
+    /** Every record consumed and its offset committed: lag 0 on every partition. */
+    @Override
+    void assertAllAcknowledged(Partner partner) {
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             JsonNode c = relay.json(relay.get("/api/admin/partners/" + partner.name())).get("consumer");
             return c != null && c.get("lag").isNumber() && c.get("lag").asLong() == 0;
         });
-        assertThat(TestAgencies.count(relay, "SELECT count(*) FROM flags WHERE idempotency_key = ?",
-                "partner:" + partner.name() + ":" + webhookId)).isEqualTo(1);
-        assertThat(TestAgencies.count(relay, "SELECT count(*) FROM inbound_events WHERE partner = ?", partner.name()))
-                .isEqualTo(2);
-    }
-
-    @Test
-    void aBadlySignedRecordGoesToTheDeadLetterTopicAndTheNextOneIsProcessed() throws Exception {
-        Partner partner = kafkaPartner();
-        String bad = "msg_" + UUID.randomUUID();
-        publish(partner, bad, scan("DEMO-DRUG-0101"), "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]));
-        String notJson = "msg_" + UUID.randomUUID();
-        publish(partner, notJson, "this is not json", partner.secret());
-        String unknownCode = "msg_" + UUID.randomUUID();
-        publish(partner, unknownCode, scan("NO-SUCH-CODE-4711"), partner.secret());
-        String good = "msg_" + UUID.randomUUID();
-        publish(partner, good, scan("DEMO-DRUG-0102"), partner.secret());
-
-        await().atMost(Duration.ofSeconds(30)).until(() -> flagsOf(partner) == 1);
-        List<ConsumerRecord<String, String>> dead = broker.poll(partner.topic() + ".dlq", 3, Duration.ofSeconds(30));
-        assertThat(dead).hasSize(3);
-        Map<String, String> reasons = new LinkedHashMap<>();
-        dead.forEach(r -> reasons.put(header(r, "webhook-id"), header(r, "relay-error")));
-        assertThat(reasons.get(bad)).startsWith("401");
-        assertThat(reasons.get(notJson)).startsWith("400").contains("not JSON");
-        assertThat(reasons.get(unknownCode)).startsWith("404");
-        assertThat(dead).anySatisfy(r -> assertThat(r.value()).isEqualTo("this is not json"));
-        assertThat(TestAgencies.count(relay, "SELECT count(*) FROM flags WHERE idempotency_key = ?",
-                "partner:" + partner.name() + ":" + good)).isEqualTo(1);
     }
 
     @Test
