@@ -170,7 +170,8 @@ public final class RelayApplication implements AutoCloseable {
         DeliveryStore deliveries = new DeliveryStore(dataSource, instanceId,
                 Duration.ofSeconds(settings.getInt("relay.delivery.lease-seconds", 60)), attempts);
         FlagStore flags = new FlagStore(dataSource, deliveries, settings.getInt("relay.intake.batch-max", 64),
-                Duration.ofMillis(settings.getInt("relay.intake.linger-ms", 0)));
+                Duration.ofMillis(settings.getInt("relay.intake.linger-ms", 0)),
+                Duration.ofMillis(settings.getInt("relay.intake.code-cache-ms", 10_000)));
         main.bind("flagStore", flags);
         main.bind("flagIntake", new FlagIntake(flags, json, maxBody));
         DeliveryWork.Settings work = new DeliveryWork.Settings(

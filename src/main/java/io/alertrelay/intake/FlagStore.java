@@ -5,6 +5,9 @@ import io.alertrelay.db.SqlStatements;
 import io.alertrelay.delivery.ClaimedDelivery;
 import io.alertrelay.delivery.DeliveryStore;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -36,17 +39,27 @@ public final class FlagStore {
     private final DataSource dataSource;
     private final DeliveryStore leases;
     private final GroupCommit<NewFlag, Optional<Recorded>> writer;
+    /**
+     * Codes found in the catalogue. A code is never removed or moved to another batch, product or
+     * manufacturer (the import only adds codes), so a cached entry can only lag an import's new
+     * registration number or expiry date, for at most the cache's time. Unknown codes are not cached:
+     * a code imported a moment ago is found at once.
+     */
+    private final Cache<String, CodeDetails> codes;
+    private static final int CACHED_CODES = 100_000;
 
     /**
      * {@code leases}: whose instance id and lease length the new outbox rows are leased with. Flags
      * that arrive together are written together, at most {@code maxBatch} in one statement and one
      * commit; {@code linger} is how long a batch's first flag waits for others (zero: a batch is what
-     * queued while the previous one was written).
+     * queued while the previous one was written). {@code codeCache}: how long a code found in the
+     * catalogue is answered from memory (zero: every flag reads the catalogue).
      */
-    public FlagStore(DataSource dataSource, DeliveryStore leases, int maxBatch, Duration linger) {
+    public FlagStore(DataSource dataSource, DeliveryStore leases, int maxBatch, Duration linger, Duration codeCache) {
         this.dataSource = dataSource;
         this.leases = leases;
         this.writer = new GroupCommit<>("flag-writer", maxBatch, linger, this::write);
+        this.codes = Caffeine.newBuilder().maximumSize(CACHED_CODES).expireAfterWrite(codeCache).build();
     }
 
     /** A flag to record: its id, code, request, correlation id, time, the agencies' payload and the agencies chosen. */
@@ -66,6 +79,16 @@ public final class FlagStore {
     }
 
     public Optional<CodeDetails> findCode(String code) throws SQLException {
+        CodeDetails cached = codes.getIfPresent(code);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<CodeDetails> found = lookUp(code);
+        found.ifPresent(details -> codes.put(code, details));
+        return found;
+    }
+
+    private Optional<CodeDetails> lookUp(String code) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FIND_CODE)) {
             ps.setString(1, code);
             try (ResultSet rs = ps.executeQuery()) {

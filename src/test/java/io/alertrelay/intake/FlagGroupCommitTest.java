@@ -91,7 +91,7 @@ class FlagGroupCommitTest {
         DeliveryStore deliveries = new DeliveryStore(dataSource, "test-instance", Duration.ofSeconds(60),
                 relay.app().camel().getRegistry().lookupByNameAndType("attemptWriter", AttemptWriter.class));
         // a long linger puts all of them in one batch
-        FlagStore store = new FlagStore(dataSource, deliveries, 64, Duration.ofMillis(500));
+        FlagStore store = new FlagStore(dataSource, deliveries, 64, Duration.ofMillis(500), Duration.ZERO);
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {
             CodeDetails good = code(Catalogue.newCode(relay, "drugs"));
