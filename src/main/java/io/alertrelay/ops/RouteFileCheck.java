@@ -1,6 +1,8 @@
 package io.alertrelay.ops;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.Component;
+import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.Route;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.model.Model;
@@ -12,17 +14,24 @@ import org.apache.camel.spi.PropertiesSource;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.DefaultRegistry;
 import org.apache.camel.support.PluginHelper;
+import org.quartz.Scheduler;
 
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Checks an edited route file before it may replace running routes: it is loaded into a throwaway
  * Camel context that sees the running application's beans, properties and route configurations but
  * starts nothing. Bad YAML, an unknown EIP or key, an unresolvable endpoint or component, a missing
  * bean, a broken expression, and a route id that another file already defines all fail here.
+ * <p>
+ * The application's components are not lent to it: a component belongs to one context (the check
+ * would take it over, and stopping the check would leave the application's Quartz scheduler pointing
+ * at a dead context). The check makes its own by scheme; its Quartz component has a scheduler of its
+ * own, in memory, that never starts and is shut down with the check.
  */
 public final class RouteFileCheck {
 
@@ -37,12 +46,14 @@ public final class RouteFileCheck {
     /** The problem with this file, in one line, or empty when it may be loaded. */
     public Optional<String> problem(Resource resource) {
         DefaultCamelContext check = new DefaultCamelContext(false);
+        QuartzComponent quartz = checkQuartz();
         try {
             check.getCamelContextExtension().setRegistry(new DefaultRegistry(readOnly(running)));
             check.getCamelContextExtension().setName("route-check");
             check.setAutoStartup(false);
             check.setLoadTypeConverters(true);
             check.build();
+            check.addComponent("quartz", quartz);
             check.getPropertiesComponent().addPropertiesSource(delegate(running.getPropertiesComponent()));
             PluginHelper.getRoutesLoader(check).loadRoutes(resource);
             Model model = check.getCamelContextExtension().getContextPlugin(Model.class);
@@ -69,6 +80,32 @@ public final class RouteFileCheck {
             } catch (RuntimeException ignored) {
                 // the check context owns nothing the application needs
             }
+            shutDown(quartz);
+        }
+    }
+
+    private static QuartzComponent checkQuartz() {
+        QuartzComponent quartz = new QuartzComponent();
+        quartz.setAutoStartScheduler(false);
+        quartz.setEnableJmx(false);
+        quartz.setPrefixInstanceName(false);
+        quartz.setProperties(Map.of(
+                "org.quartz.scheduler.instanceName", "route-check-" + UUID.randomUUID(),
+                "org.quartz.scheduler.skipUpdateCheck", "true",
+                "org.quartz.threadPool.threadCount", "1",
+                "org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore"));
+        return quartz;
+    }
+
+    /** Its jobs are kept (the routes say deleteJob: false), so Camel leaves the scheduler running: end it. */
+    private static void shutDown(QuartzComponent quartz) {
+        try {
+            Scheduler scheduler = quartz.getScheduler();
+            if (scheduler != null && !scheduler.isShutdown()) {
+                scheduler.shutdown(false);
+            }
+        } catch (Exception ignored) {
+            // nothing was created, or it is already gone
         }
     }
 
@@ -115,28 +152,37 @@ public final class RouteFileCheck {
         return flat.length() > MAX_PROBLEM_CHARS ? flat.substring(0, MAX_PROBLEM_CHARS) + "..." : flat;
     }
 
+    /** The application's beans, but for its components. */
     private static BeanRepository readOnly(CamelContext running) {
         return new BeanRepository() {
             @Override
             public Object lookupByName(String name) {
-                return running.getRegistry().lookupByName(name);
+                return lent(running.getRegistry().lookupByName(name));
             }
 
             @Override
             public <T> T lookupByNameAndType(String name, Class<T> type) {
-                return running.getRegistry().lookupByNameAndType(name, type);
+                return lent(running.getRegistry().lookupByNameAndType(name, type));
             }
 
             @Override
             public <T> Map<String, T> findByTypeWithName(Class<T> type) {
-                return running.getRegistry().findByTypeWithName(type);
+                Map<String, T> found = new java.util.LinkedHashMap<>(running.getRegistry().findByTypeWithName(type));
+                found.values().removeIf(Component.class::isInstance);
+                return found;
             }
 
             @Override
             public <T> Set<T> findByType(Class<T> type) {
-                return running.getRegistry().findByType(type);
+                Set<T> found = new LinkedHashSet<>(running.getRegistry().findByType(type));
+                found.removeIf(Component.class::isInstance);
+                return found;
             }
         };
+    }
+
+    private static <T> T lent(T bean) {
+        return bean instanceof Component ? null : bean;
     }
 
     private static PropertiesSource delegate(PropertiesComponent pc) {

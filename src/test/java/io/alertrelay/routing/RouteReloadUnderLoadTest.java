@@ -1,5 +1,6 @@
 package io.alertrelay.routing;
 
+import io.alertrelay.ops.GuardedRouteReload;
 import io.alertrelay.support.Catalogue;
 import io.alertrelay.support.TestRelay;
 import org.junit.jupiter.api.AfterAll;
@@ -75,18 +76,51 @@ class RouteReloadUnderLoadTest {
         }
     }
 
+    @Test
+    void savingEveryRouteFileUnderLoadFailsNoRequestAndKeepsEveryRoute() throws Exception {
+        String code = Catalogue.newCode(relay, "cosmetics");
+        var camel = relay.app().camel();
+        GuardedRouteReload reload = camel.hasService(GuardedRouteReload.class);
+        Map<String, String> routesBefore = routeStates(camel);
+        List<Path> files;
+        try (var list = Files.list(routes)) {
+            files = list.filter(f -> f.getFileName().toString().endsWith(".camel.yaml")).sorted().toList();
+        }
+        assertThat(files).hasSizeGreaterThan(10);
+        try (Load load = new Load(code)) {
+            load.awaitRequests(100);
+            for (Path file : files) {
+                long reloadsBefore = reload.getReloadCounter();
+                String name = file.getFileName().toString();
+                save(name, "", "# saved under load\n");
+                await(name).atMost(Duration.ofSeconds(30)).until(() -> reload.getReloadCounter() > reloadsBefore);
+            }
+            load.awaitRequests(load.requests() + 100);
+            assertNoFailures(load);
+        }
+        assertThat(reload.getFailedCounter()).isZero();
+        assertThat(routeStates(camel)).as("every route, in the state it was in").isEqualTo(routesBefore);
+    }
+
+    private static Map<String, String> routeStates(org.apache.camel.CamelContext camel) {
+        Map<String, String> states = new java.util.TreeMap<>();
+        camel.getRoutes().forEach(r -> states.put(r.getRouteId(),
+                String.valueOf(camel.getRouteController().getRouteStatus(r.getRouteId()))));
+        return states;
+    }
+
     private static void assertNoFailures(Load load) {
         assertThat(load.failures).as("answers other than 202 during the reload (of %d requests)", load.requests())
                 .isEmpty();
     }
 
-    /** An editor's atomic save: the new text is written beside the file and moved over it. */
+    /** An editor's atomic save: the new text is written beside the file and moved over it ({@code from} empty: {@code to} is put first). */
     private static void save(String file, String from, String to) throws Exception {
         Path target = routes.resolve(file);
         String text = Files.readString(target);
         assertThat(text).contains(from);
         Path temp = Files.createTempFile(routes.getParent(), file, ".tmp");
-        Files.writeString(temp, text.replace(from, to));
+        Files.writeString(temp, from.isEmpty() ? to + text : text.replace(from, to));
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
