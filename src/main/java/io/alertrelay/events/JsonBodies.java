@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.alertrelay.http.ApiProblem;
+import io.alertrelay.http.NulGuard;
 import org.apache.camel.Exchange;
 
 import java.nio.charset.StandardCharsets;
@@ -46,7 +47,7 @@ public final class JsonBodies {
         if (node == null || !node.isObject()) {
             throw ApiProblem.badRequest("request body must be a JSON object");
         }
-        return (ObjectNode) node;
+        return NulGuard.json("", (ObjectNode) node);
     }
 
     /** The raw request bytes, 413 over the limit. */

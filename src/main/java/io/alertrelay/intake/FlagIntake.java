@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.alertrelay.db.TimeOrderedUuids;
 import io.alertrelay.http.ApiProblem;
+import io.alertrelay.http.NulGuard;
 import org.apache.camel.Exchange;
 import org.slf4j.MDC;
 
@@ -77,6 +78,7 @@ public final class FlagIntake {
         if (node == null || !node.isObject()) {
             throw ApiProblem.badRequest("request body must be a JSON object", "expected {\"reason\",\"severity\"}");
         }
+        NulGuard.json("", node);
         String code = in.getHeader("code", String.class);
         if (code == null || code.isBlank() || code.length() > MAX_CODE) {
             throw ApiProblem.notFound("unknown product code", "code: not in the catalogue");

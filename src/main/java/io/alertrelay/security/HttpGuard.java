@@ -1,5 +1,7 @@
 package io.alertrelay.security;
 
+import io.alertrelay.http.ApiProblem;
+import io.alertrelay.http.NulGuard;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -108,6 +110,11 @@ public final class HttpGuard implements Handler<RoutingContext> {
                 return;
             }
         }
+        Optional<ApiProblem> nul = NulGuard.request(ctx.request());
+        if (nul.isPresent()) {
+            reply(ctx, nul.get().status(), nul.get().getMessage(), new JsonArray(nul.get().details()));
+            return;
+        }
         ctx.next();
     }
 
@@ -141,10 +148,14 @@ public final class HttpGuard implements Handler<RoutingContext> {
     }
 
     private static void reply(RoutingContext ctx, int status, String error, String detail) {
+        reply(ctx, status, error, new JsonArray().add(detail));
+    }
+
+    private static void reply(RoutingContext ctx, int status, String error, JsonArray details) {
         if (ctx.response().ended()) {
             return;
         }
-        String body = new JsonObject().put("error", error).put("details", new JsonArray().add(detail)).encode();
+        String body = new JsonObject().put("error", error).put("details", details).encode();
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
     }
 }

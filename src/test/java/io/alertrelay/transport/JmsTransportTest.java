@@ -230,17 +230,20 @@ class JmsTransportTest {
         publish(partner, notJson, "this is not json", partner.secret());
         String unknownCode = "msg_" + UUID.randomUUID();
         publish(partner, unknownCode, scan("NO-SUCH-CODE-4711"), partner.secret());
+        String nul = "msg_" + UUID.randomUUID();
+        publish(partner, nul, scan("DEMO-DRUG-0103\\u0000"), partner.secret());
         String good = "msg_" + UUID.randomUUID();
         publish(partner, good, scan("DEMO-DRUG-0102"), partner.secret());
 
         await().atMost(Duration.ofSeconds(30)).until(() -> flagsOf(partner) == 1);
-        List<JmsBroker.Received> dead = broker.receive(partner.queue() + ".DLQ", 3, Duration.ofSeconds(30));
-        assertThat(dead).hasSize(3);
+        List<JmsBroker.Received> dead = broker.receive(partner.queue() + ".DLQ", 4, Duration.ofSeconds(30));
+        assertThat(dead).hasSize(4);
         Map<String, String> reasons = new LinkedHashMap<>();
         dead.forEach(m -> reasons.put(m.property("webhook_id"), m.property("relay_error")));
         assertThat(reasons.get(bad)).startsWith("401");
         assertThat(reasons.get(notJson)).startsWith("400").contains("not JSON");
         assertThat(reasons.get(unknownCode)).startsWith("404");
+        assertThat(reasons.get(nul)).startsWith("400 data.code contains a NUL character");
         assertThat(dead).anySatisfy(m -> assertThat(m.body()).isEqualTo("this is not json"));
         assertThat(dead).allSatisfy(m -> assertThat(m.property("relay_partner")).isEqualTo(partner.name()));
         assertThat(TestAgencies.count(relay, "SELECT count(*) FROM flags WHERE idempotency_key = ?",
