@@ -131,6 +131,9 @@ public final class RelayApplication implements AutoCloseable {
         main.bind("relayJson", json);
         main.bind("secretCipher", cipher);
         main.bind("httpReplies", new HttpReplies(json));
+        // one reader of JSON request bodies for the flag intake, events, unflag, subscriptions and partners
+        io.alertrelay.http.JsonBodies bodies = new io.alertrelay.http.JsonBodies(json, maxBody);
+        main.bind(io.alertrelay.http.JsonBodies.BEAN, bodies);
         // webhooks go out through this pool: it checks the address connected to (DNS rebinding)
         main.bind(io.alertrelay.delivery.AgencyConnections.BEAN, io.alertrelay.delivery.AgencyConnections.create(
                 settings.getBoolean("relay.delivery.allow-private-targets", false),
@@ -172,7 +175,7 @@ public final class RelayApplication implements AutoCloseable {
         FlagStore flags = new FlagStore(dataSource, deliveries, settings.getInt("relay.intake.batch-max", 64),
                 Duration.ofMillis(settings.getInt("relay.intake.linger-ms", 0)));
         main.bind("flagStore", flags);
-        main.bind("flagIntake", new FlagIntake(flags, json, maxBody));
+        main.bind("flagIntake", new FlagIntake(flags, bodies));
         DeliveryWork.Settings work = new DeliveryWork.Settings(
                 settings.getInt("relay.delivery.poll-batch", 200),
                 Duration.ofMillis(settings.getInt("relay.delivery.handoff-grace-ms", 5000)),

@@ -9,7 +9,7 @@ import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
 import io.alertrelay.db.SqlStatements;
 import io.alertrelay.events.EventRelay;
-import io.alertrelay.events.JsonBodies;
+import io.alertrelay.http.JsonBodies;
 import io.alertrelay.events.SubscriptionAdmin;
 import io.alertrelay.http.ApiProblem;
 import io.alertrelay.http.HttpReplies;

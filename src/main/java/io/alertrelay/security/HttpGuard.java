@@ -56,13 +56,15 @@ public final class HttpGuard implements Handler<RoutingContext> {
             unauthorized(ctx, path, "missing bearer token (Authorization: Bearer <token>)", false);
             return;
         }
-        if (!tokens.mayBlock(token.get())) {
-            decide(ctx, rule, path, verify(token.get()));
+        // looked up and parsed once: for the question below and for the verification
+        BearerTokens.Presented presented = tokens.present(token.get());
+        if (!presented.mayBlock()) {
+            decide(ctx, rule, path, verify(presented));
             return;
         }
         // JWKS keys may have to be fetched: off the event loop, with the body held back meanwhile
         request.pause();
-        ctx.vertx().executeBlocking(() -> verify(token.get()), false).onComplete(result -> {
+        ctx.vertx().executeBlocking(() -> verify(presented), false).onComplete(result -> {
             request.resume();
             decide(ctx, rule, path, result.succeeded() ? result.result() : new Verified(null, "token could not be verified"));
         });
@@ -71,7 +73,7 @@ public final class HttpGuard implements Handler<RoutingContext> {
     private record Verified(Principal principal, String problem) {
     }
 
-    private Verified verify(String token) {
+    private Verified verify(BearerTokens.Presented token) {
         try {
             return new Verified(tokens.verify(token), null);
         } catch (TokenRejected e) {
