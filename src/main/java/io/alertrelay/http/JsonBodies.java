@@ -79,17 +79,13 @@ public final class JsonBodies {
         return body;
     }
 
-    /** A text field: absent or null is empty; the wrong type or length is a problem. */
+    /** A text field, trimmed: absent or null is empty; the wrong type, blank or too long is a problem. */
     public static Optional<String> text(JsonNode node, String field, int max, List<String> problems) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            return Optional.empty();
+        Optional<String> sent = verbatimText(node, field, Integer.MAX_VALUE, problems);
+        if (sent.isEmpty()) {
+            return sent;
         }
-        if (!v.isTextual()) {
-            problems.add(field + ": must be a string");
-            return Optional.empty();
-        }
-        String s = v.asText().trim();
+        String s = sent.get().trim();
         if (s.isEmpty()) {
             problems.add(field + ": must not be empty");
             return Optional.empty();
