@@ -258,7 +258,10 @@ public final class RelayApplication implements AutoCloseable {
 
     /** Camel did not create the HTTP server's Vert.x, so it does not close it. */
     private static void closeVertx(Main main) {
-        io.vertx.core.Vertx vertx = main.lookup(RELAY_VERTX, io.vertx.core.Vertx.class);
+        closeVertx(main.lookup(RELAY_VERTX, io.vertx.core.Vertx.class));
+    }
+
+    private static void closeVertx(io.vertx.core.Vertx vertx) {
         if (vertx == null) {
             return;
         }
@@ -281,12 +284,13 @@ public final class RelayApplication implements AutoCloseable {
         AgencyQuota quota = main.lookup("agencyQuota", AgencyQuota.class);
         AttemptWriter attempts = main.lookup("attemptWriter", AttemptWriter.class);
         FlagStore flags = main.lookup("flagStore", FlagStore.class);
+        io.vertx.core.Vertx vertx = main.lookup(RELAY_VERTX, io.vertx.core.Vertx.class);
         try {
             main.stop();
         } catch (Exception e) {
             LOG.warn("Camel did not stop cleanly: {}", e.getMessage());
         }
-        closeVertx(main);
+        closeVertx(vertx);
         io.alertrelay.transport.TransportBeans.close(main);
         io.alertrelay.delivery.InstanceHeartbeat heartbeat = main.lookup("instanceHeartbeat",
                 io.alertrelay.delivery.InstanceHeartbeat.class);

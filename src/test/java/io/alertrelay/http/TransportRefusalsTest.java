@@ -111,6 +111,20 @@ class TransportRefusalsTest {
     }
 
     @Test
+    void theRelaysOwnVertxStopsWithTheRelay() throws IOException {
+        java.util.function.LongSupplier eventLoops = () -> Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("vert.x-eventloop-thread")).count();
+        long before = eventLoops.getAsLong();
+        try (TestRelay own = TestRelay.start(Map.of())) {
+            assertThat(own.get("/observe/health").statusCode()).isIn(200, 503);
+            assertThat(eventLoops.getAsLong()).isGreaterThan(before);
+        }
+        // Camel closes only a Vert.x it created itself; the relay closes the one it bound
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> eventLoops.getAsLong() <= before);
+    }
+
+    @Test
     void requestsWithinTheLimitsAreServedAsBefore() throws IOException {
         Answer ok = send("GET /observe/health HTTP/1.1\r\nHost: relay\r\nX-Padding: " + "c".repeat(4 * 1024)
                 + "\r\nConnection: close\r\n\r\n");
