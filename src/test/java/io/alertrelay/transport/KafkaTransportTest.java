@@ -253,17 +253,24 @@ class KafkaTransportTest {
         publish(partner, notJson, "this is not json", partner.secret());
         String unknownCode = "msg_" + UUID.randomUUID();
         publish(partner, unknownCode, scan("NO-SUCH-CODE-4711"), partner.secret());
+        // PostgreSQL cannot store U+0000: in the body or in the webhook-id header it is poison (400), not a retry
+        String nulInBody = "msg_" + UUID.randomUUID();
+        publish(partner, nulInBody, scan("DEMO-DRUG-0103\\u0000"), partner.secret());
+        String nulInId = "msg_\u0000" + UUID.randomUUID();
+        publish(partner, nulInId, scan("DEMO-DRUG-0104"), partner.secret());
         String good = "msg_" + UUID.randomUUID();
         publish(partner, good, scan("DEMO-DRUG-0102"), partner.secret());
 
         await().atMost(Duration.ofSeconds(30)).until(() -> flagsOf(partner) == 1);
-        List<ConsumerRecord<String, String>> dead = broker.poll(partner.topic() + ".dlq", 3, Duration.ofSeconds(30));
-        assertThat(dead).hasSize(3);
+        List<ConsumerRecord<String, String>> dead = broker.poll(partner.topic() + ".dlq", 5, Duration.ofSeconds(30));
+        assertThat(dead).hasSize(5);
         Map<String, String> reasons = new LinkedHashMap<>();
         dead.forEach(r -> reasons.put(header(r, "webhook-id"), header(r, "relay-error")));
         assertThat(reasons.get(bad)).startsWith("401");
         assertThat(reasons.get(notJson)).startsWith("400").contains("not JSON");
         assertThat(reasons.get(unknownCode)).startsWith("404");
+        assertThat(reasons.get(nulInBody)).startsWith("400 data.code contains a NUL character");
+        assertThat(reasons.get(nulInId)).startsWith("400 webhook-id contains a NUL character");
         assertThat(dead).anySatisfy(r -> assertThat(r.value()).isEqualTo("this is not json"));
         assertThat(TestAgencies.count(relay, "SELECT count(*) FROM flags WHERE idempotency_key = ?",
                 "partner:" + partner.name() + ":" + good)).isEqualTo(1);
