@@ -114,7 +114,9 @@ public final class HttpGuard implements Handler<RoutingContext> {
         }
         Optional<ApiProblem> nul = NulGuard.request(ctx.request());
         if (nul.isPresent()) {
-            reply(ctx, nul.get().status(), nul.get().getMessage(), new JsonArray(nul.get().details()));
+            ApiProblem p = nul.get();
+            reply(ctx, p.status(), p.getMessage(), new JsonArray(p.details()));
+            audit(ctx, principal.map(Principal::subject).orElse("anonymous"), ctx.normalizedPath(), p.status(), p.getMessage());
             return;
         }
         ctx.next();
@@ -127,8 +129,13 @@ public final class HttpGuard implements Handler<RoutingContext> {
     }
 
     private void refuse(RoutingContext ctx, String actor, String path, int status, String error, String reason) {
-        String method = ctx.request().method().name();
         reply(ctx, status, error, reason);
+        audit(ctx, actor, path, status, reason);
+    }
+
+    /** A refused admin change is audited like an accepted one. */
+    private void audit(RoutingContext ctx, String actor, String path, int status, String reason) {
+        String method = ctx.request().method().name();
         if (path.startsWith("/api/admin") && !"GET".equals(method) && !"HEAD".equals(method)) {
             refusals.refused(actor, method, path, status, reason);
         }

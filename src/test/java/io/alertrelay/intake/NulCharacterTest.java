@@ -118,4 +118,14 @@ class NulCharacterTest {
                 + "\"target\":\"http://127.0.0.1:9/x\"}"), "name");
         assertThat(relay.queryValue("SELECT count(*) FROM agencies WHERE name = ?", agency)).isEqualTo(0L);
     }
+
+    @Test
+    void anAdminChangeRefusedForANulInItsPathIsAuditedAsAFailure() {
+        String agency = "NUL-" + UUID.randomUUID().toString().substring(0, 8);
+        refused(relay.requestJson("PUT", "/api/admin/management/rate-limits/" + agency + "%00",
+                "{\"alertsPerHour\":1,\"alertsPerDay\":1}"), "path");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> (Long) relay.queryValue(
+                "SELECT count(*) FROM audit_log WHERE resource LIKE ? AND outcome = 'failure' AND http_status = 400",
+                "%" + agency + "%") == 1L);
+    }
 }
