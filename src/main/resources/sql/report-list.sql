@@ -1,1 +1,1 @@
-SELECT month, total_flags, generated_at FROM monthly_reports ORDER BY month DESC
+SELECT month, total_flags, final, covers_until, generated_at FROM monthly_reports ORDER BY month DESC

@@ -47,6 +47,9 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class RelayApplication implements AutoCloseable {
 
+    /** Registry name of the Vert.x instance the HTTP server runs on (closed after Camel stopped). */
+    private static final String RELAY_VERTX = "relayVertx";
+
     private static final Logger LOG = LoggerFactory.getLogger(RelayApplication.class);
 
     private final Main main;
@@ -69,6 +72,7 @@ public final class RelayApplication implements AutoCloseable {
         boolean embeddedMode = settings.embeddedDatabase();
         EmbeddedPostgres embedded = null;
         HikariDataSource dataSource = null;
+        Main main = null;
         try {
             if (embeddedMode) {
                 embedded = EmbeddedPostgres.start(dataDir.resolve("postgres"), settings.getInt("relay.db.embedded-port", 0));
@@ -93,7 +97,7 @@ public final class RelayApplication implements AutoCloseable {
                 DemoData.load(dataSource, cipher, settings.get("relay.demo.receiver-url", "http://127.0.0.1:" + port));
             }
 
-            Main main = new Main();
+            main = new Main();
             // one ordered stop (AlertRelay's hook calls close(): Camel, then the pool, then the database);
             // Camel's own hangup hook would race it and find the database already gone
             if (main.getShutdownStrategy() instanceof DefaultMainShutdownStrategy strategy) {
@@ -114,6 +118,9 @@ public final class RelayApplication implements AutoCloseable {
                     embeddedMode ? "embedded" : "external", (System.nanoTime() - begin) / 1_000_000);
             return app;
         } catch (Exception | Error e) {
+            if (main != null) {
+                closeVertx(main);
+            }
             if (dataSource != null) {
                 dataSource.close();
             }
@@ -131,6 +138,14 @@ public final class RelayApplication implements AutoCloseable {
         main.bind("relayJson", json);
         main.bind("secretCipher", cipher);
         main.bind("httpReplies", new HttpReplies(json));
+        // camel-platform-http-vertx takes this Vert.x from the registry: its HTTP server then answers
+        // 414, 431 and undecodable requests with the JSON error body too
+        main.bind(RELAY_VERTX, new io.alertrelay.http.TransportRefusals(new io.alertrelay.http.TransportRefusals.Limits(
+                settings.getInt("relay.http.max-initial-line-bytes", 4096),
+                settings.getInt("relay.http.max-header-bytes", 8192))).vertx(new io.vertx.core.VertxOptions()));
+        // one reader of JSON request bodies for the flag intake, events, unflag, subscriptions and partners
+        io.alertrelay.http.JsonBodies bodies = new io.alertrelay.http.JsonBodies(json, maxBody);
+        main.bind(io.alertrelay.http.JsonBodies.BEAN, bodies);
         // webhooks go out through this pool: it checks the address connected to (DNS rebinding)
         main.bind(io.alertrelay.delivery.AgencyConnections.BEAN, io.alertrelay.delivery.AgencyConnections.create(
                 settings.getBoolean("relay.delivery.allow-private-targets", false),
@@ -173,7 +188,7 @@ public final class RelayApplication implements AutoCloseable {
                 Duration.ofMillis(settings.getInt("relay.intake.linger-ms", 0)),
                 Duration.ofMillis(settings.getInt("relay.intake.code-cache-ms", 10_000)));
         main.bind("flagStore", flags);
-        main.bind("flagIntake", new FlagIntake(flags, json, maxBody));
+        main.bind("flagIntake", new FlagIntake(flags, bodies));
         DeliveryWork.Settings work = new DeliveryWork.Settings(
                 settings.getInt("relay.delivery.poll-batch", 200),
                 Duration.ofMillis(settings.getInt("relay.delivery.handoff-grace-ms", 5000)),
@@ -242,6 +257,22 @@ public final class RelayApplication implements AutoCloseable {
         return settings;
     }
 
+    /** Camel did not create the HTTP server's Vert.x, so it does not close it. */
+    private static void closeVertx(Main main) {
+        closeVertx(main.lookup(RELAY_VERTX, io.vertx.core.Vertx.class));
+    }
+
+    private static void closeVertx(io.vertx.core.Vertx vertx) {
+        if (vertx == null) {
+            return;
+        }
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("The HTTP server's Vert.x did not stop cleanly: {}", e.getMessage());
+        }
+    }
+
     public void awaitShutdown() throws InterruptedException {
         stopped.await();
     }
@@ -254,11 +285,13 @@ public final class RelayApplication implements AutoCloseable {
         AgencyQuota quota = main.lookup("agencyQuota", AgencyQuota.class);
         AttemptWriter attempts = main.lookup("attemptWriter", AttemptWriter.class);
         FlagStore flags = main.lookup("flagStore", FlagStore.class);
+        io.vertx.core.Vertx vertx = main.lookup(RELAY_VERTX, io.vertx.core.Vertx.class);
         try {
             main.stop();
         } catch (Exception e) {
             LOG.warn("Camel did not stop cleanly: {}", e.getMessage());
         }
+        closeVertx(vertx);
         io.alertrelay.transport.TransportBeans.close(main);
         io.alertrelay.delivery.InstanceHeartbeat heartbeat = main.lookup("instanceHeartbeat",
                 io.alertrelay.delivery.InstanceHeartbeat.class);

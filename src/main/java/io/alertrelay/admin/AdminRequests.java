@@ -3,6 +3,7 @@ package io.alertrelay.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alertrelay.http.ApiProblem;
+import io.alertrelay.http.NulGuard;
 import org.apache.camel.Exchange;
 
 import java.time.Instant;
@@ -80,7 +81,7 @@ final class AdminRequests {
             if (node == null || !node.isObject()) {
                 throw ApiProblem.badRequest("invalid body", "expected a JSON object");
             }
-            return node;
+            return NulGuard.json("", node);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new ApiProblem(400, "malformed JSON", java.util.List.of(e.getOriginalMessage()));
         }

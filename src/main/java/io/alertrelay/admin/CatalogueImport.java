@@ -3,6 +3,7 @@ package io.alertrelay.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alertrelay.http.ApiProblem;
+import io.alertrelay.http.NulGuard;
 import org.apache.camel.Exchange;
 
 import javax.sql.DataSource;
@@ -76,6 +77,7 @@ public final class CatalogueImport {
         } else {
             throw new ApiProblem(415, "unsupported content type", List.of("send application/json or text/csv"));
         }
+        NulGuard.rows(rows);
         if (rows.isEmpty()) {
             throw ApiProblem.badRequest("no rows", "the import holds no rows");
         }

@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneId;
@@ -26,7 +27,9 @@ import java.util.Optional;
 /**
  * The month-end report: the month's flags by category, severity, reason and agency, and each agency's
  * delivery success. Stored in PostgreSQL (any instance can serve it) and written as CSV and HTML files
- * under {@code <data dir>/reports/}.
+ * under {@code <data dir>/reports/}. A report made before its month ended is preliminary and covers the
+ * flags until it was made; the one made after the month ended is final, covers the whole month and
+ * replaces it (a preliminary one never replaces a final one).
  */
 public final class MonthlyReport {
 
@@ -51,9 +54,9 @@ public final class MonthlyReport {
         }
     }
 
-    /** The figures of one month. */
-    record Figures(YearMonth month, long total, Map<String, Long> categories, Map<String, Long> severities,
-                   Map<String, Long> reasons, List<AgencyLine> agencies) {
+    /** The figures of one month, of the flags until {@code until} (the month's end when final). */
+    record Figures(YearMonth month, boolean isFinal, OffsetDateTime until, long total, Map<String, Long> categories,
+                   Map<String, Long> severities, Map<String, Long> reasons, List<AgencyLine> agencies) {
     }
 
     private final DataSource dataSource;
@@ -70,24 +73,44 @@ public final class MonthlyReport {
         return zone;
     }
 
-    /** Computes, stores and writes the report of {@code month}; returns a summary. */
-    public Map<String, Object> generate(YearMonth month) throws SQLException, IOException {
-        Figures figures = figures(month);
+    /** The month that ended last before {@code at}: the one the final report is made for. */
+    public YearMonth endedBefore(Instant at) {
+        return YearMonth.from(at.atZone(zone)).minusMonths(1);
+    }
+
+    /**
+     * Computes, stores and writes the report of {@code month} as of {@code at}: final when the month
+     * has ended by then, else preliminary with the flags until {@code at}. Returns a summary; a
+     * preliminary report is not stored over a final one ({@code "kept": "final"}).
+     */
+    public Map<String, Object> generate(YearMonth month, Instant at) throws SQLException, IOException {
+        OffsetDateTime end = month.plusMonths(1).atDay(1).atStartOfDay(zone).toOffsetDateTime();
+        boolean isFinal = !at.isBefore(end.toInstant());
+        OffsetDateTime until = isFinal ? end : at.atZone(zone).toOffsetDateTime();
+        Figures figures = figures(month, isFinal, until);
         String csv = csv(figures);
         String html = html(figures);
+        boolean stored;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(UPSERT)) {
-            Rows.bind(ps, month.toString(), csv, html, figures.total());
-            ps.executeUpdate();
+            Rows.bind(ps, month.toString(), csv, html, figures.total(), isFinal, until);
+            try (ResultSet rs = ps.executeQuery()) {
+                stored = rs.next();
+            }
         }
-        Files.createDirectories(directory);
-        Path csvFile = write(month + ".csv", csv);
-        Path htmlFile = write(month + ".html", html);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("month", month.toString());
+        summary.put("final", isFinal);
+        summary.put("coversUntil", until.toInstant().toString());
         summary.put("totalFlags", figures.total());
         summary.put("agencies", figures.agencies().size());
-        summary.put("csv", csvFile.toString());
-        summary.put("html", htmlFile.toString());
+        if (!stored) {
+            // the files are the final report's too: left as they are
+            summary.put("kept", "final");
+            return summary;
+        }
+        Files.createDirectories(directory);
+        summary.put("csv", write(month + ".csv", csv).toString());
+        summary.put("html", write(month + ".html", html).toString());
         return summary;
     }
 
@@ -100,6 +123,8 @@ public final class MonthlyReport {
                 Map<String, Object> item = new LinkedHashMap<>();
                 item.put("month", r.get("month"));
                 item.put("totalFlags", r.get("total_flags"));
+                item.put("final", r.get("final"));
+                item.put("coversUntil", r.get("covers_until"));
                 item.put("generatedAt", r.get("generated_at"));
                 item.put("csv", "/api/admin/reports/" + r.get("month") + ".csv");
                 item.put("html", "/api/admin/reports/" + r.get("month") + ".html");
@@ -119,9 +144,8 @@ public final class MonthlyReport {
         }
     }
 
-    Figures figures(YearMonth month) throws SQLException {
+    Figures figures(YearMonth month, boolean isFinal, OffsetDateTime end) throws SQLException {
         OffsetDateTime start = month.atDay(1).atStartOfDay(zone).toOffsetDateTime();
-        OffsetDateTime end = month.plusMonths(1).atDay(1).atStartOfDay(zone).toOffsetDateTime();
         Map<String, Long> categories = zeroes(CATEGORIES);
         Map<String, Long> severities = zeroes(SEVERITIES);
         Map<String, Long> reasons = zeroes(REASONS);
@@ -146,7 +170,7 @@ public final class MonthlyReport {
                         Rows.number(r, "attempts_ok")));
             }
         }
-        return new Figures(month, total, categories, severities, reasons, agencies);
+        return new Figures(month, isFinal, end, total, categories, severities, reasons, agencies);
     }
 
     private static Map<String, Long> zeroes(List<String> keys) {
@@ -157,6 +181,8 @@ public final class MonthlyReport {
 
     static String csv(Figures f) {
         StringBuilder out = new StringBuilder(CSV_HEADER).append("\r\n");
+        // which one this is: a preliminary file and the final one that replaces it share a name
+        out.append("report,").append(f.isFinal() ? "final" : "preliminary until " + f.until().toInstant()).append(",,,,,,,\r\n");
         out.append(csvLine("total", "all", f.total()));
         f.categories().forEach((k, v) -> out.append(csvLine("category", k, v)));
         f.severities().forEach((k, v) -> out.append(csvLine("severity", k, v)));
@@ -188,6 +214,9 @@ public final class MonthlyReport {
                 .append(f.month()).append("</title>\n<style>body{font-family:sans-serif}table{border-collapse:collapse;margin:1em 0}"
                         + "td,th{border:1px solid #999;padding:2px 8px;text-align:right}th:first-child,td:first-child{text-align:left}</style>\n")
                 .append("</head>\n<body>\n<h1>Alert Relay month-end report ").append(f.month()).append("</h1>\n")
+                .append("<p id=\"report-status\">").append(f.isFinal() ? "Final report: the whole month."
+                        : "Preliminary report: flags until " + escape(f.until().toString())
+                        + "; the final report replaces it after the month has ended.").append("</p>\n")
                 .append("<p>Flags this month: <strong id=\"total-flags\">").append(f.total()).append("</strong></p>\n");
         table(h, "By category", "category", f.categories());
         table(h, "By severity", "severity", f.severities());

@@ -1,5 +1,6 @@
 package io.alertrelay.events;
 
+import io.alertrelay.http.JsonBodies;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package io.alertrelay.events;
 
+import io.alertrelay.http.JsonBodies;
 import io.alertrelay.security.TargetGuard;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alertrelay.config.RelaySettings;
@@ -23,14 +24,14 @@ import java.time.Duration;
 public final class EventsBeans {
 
     /** Registry name of the request body reader the event and partner beans share. */
-    public static final String JSON_BODIES = "jsonBodies";
+    public static final String JSON_BODIES = JsonBodies.BEAN;
 
     private EventsBeans() {
     }
 
     public static void bind(Main main, RelaySettings settings, DataSource dataSource, SecretCipher cipher, ObjectMapper json,
                             Map<String, EndpointTransport> transports) {
-        JsonBodies bodies = new JsonBodies(json, settings.getInt("relay.http.max-body-bytes", 1_048_576));
+        JsonBodies bodies = main.lookup(JsonBodies.BEAN, JsonBodies.class);
         // the component check runs against the live CamelContext, once it exists
         TargetGuard guard = new TargetGuard(settings.getBoolean("relay.delivery.allow-private-targets", false),
                 TargetGuard.schemes(settings.get("relay.subscriptions.allowed-schemes", "http,https,file")),
@@ -47,7 +48,6 @@ public final class EventsBeans {
         main.bind("subscriptionTargets", new SubscriptionTargets(guard, json, transports));
         main.bind("eventRelay", events);
         main.bind("codeUnflag", new CodeUnflag(dataSource, bodies));
-        main.bind(JSON_BODIES, bodies);
         main.bind("adminEmail", new AdminEmail(settings.find("relay.mail.smtp-url"),
                 settings.find("relay.mail.username"), settings.find("relay.mail.password"), settings.find("relay.mail.to"),
                 settings.get("relay.mail.from", "alert-relay@localhost"),

@@ -1,5 +1,6 @@
 package io.alertrelay.events;
 
+import io.alertrelay.http.JsonBodies;
 import io.alertrelay.security.TargetGuard;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;

@@ -1,15 +1,14 @@
 package io.alertrelay.intake;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.alertrelay.db.TimeOrderedUuids;
 import io.alertrelay.http.ApiProblem;
+import io.alertrelay.http.JsonBodies;
 import org.apache.camel.Exchange;
 import org.slf4j.MDC;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -22,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * The steps of flag intake the route calls: parse and validate the request, resolve the code,
@@ -38,7 +36,6 @@ public final class FlagIntake {
     public static final String RECORDED = "recordedDeliveries";
     public static final String CORRELATION_ID = "correlationId";
 
-    private static final Pattern CORRELATION = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
     private static final int MAX_CODE = 128;
     private static final int MAX_NOTE = 2000;
     private static final int MAX_REPORTER = 200;
@@ -48,44 +45,32 @@ public final class FlagIntake {
     private static final Set<String> KEPT_HEADERS = Set.of(Exchange.HTTP_METHOD, Exchange.HTTP_URI);
 
     private final FlagStore store;
+    private final JsonBodies bodies;
     private final ObjectMapper json;
-    private final long maxBodyBytes;
 
-    public FlagIntake(FlagStore store, ObjectMapper json, long maxBodyBytes) {
+    public FlagIntake(FlagStore store, JsonBodies bodies) {
         this.store = store;
-        this.json = json;
-        this.maxBodyBytes = maxBodyBytes;
+        this.bodies = bodies;
+        this.json = bodies.mapper();
     }
 
     /** Checks content type, size and fields; leaves a {@link FlagRequest} in the exchange. */
     public void parse(Exchange exchange) throws JsonProcessingException {
         var in = exchange.getMessage();
-        String correlationId = correlationId(in.getHeader("X-Correlation-Id", String.class));
-        exchange.setProperty(CORRELATION_ID, correlationId);
+        String correlationId = JsonBodies.correlationId(exchange, () -> TimeOrderedUuids.next().toString());
         // the log context of this flag from here on (cleared when the exchange is done: LogContextUnitOfWork)
         MDC.put(CORRELATION_ID, correlationId);
-        requireJson(in.getHeader(Exchange.CONTENT_TYPE, String.class));
-        byte[] body = in.getBody(byte[].class);
-        if (body != null && body.length > maxBodyBytes) {
-            throw new ApiProblem(413, "request body too large",
-                    List.of("the limit is " + maxBodyBytes + " bytes, got " + body.length));
-        }
-        if (body == null || body.length == 0) {
-            throw ApiProblem.badRequest("request body is empty", "expected a JSON object with reason and severity");
-        }
-        JsonNode node = json.readTree(new String(body, StandardCharsets.UTF_8));
-        if (node == null || !node.isObject()) {
-            throw ApiProblem.badRequest("request body must be a JSON object", "expected {\"reason\",\"severity\"}");
-        }
+        ObjectNode node = bodies.object(exchange, "expected a JSON object with reason and severity",
+                "expected {\"reason\",\"severity\"}");
         String code = in.getHeader("code", String.class);
         if (code == null || code.isBlank() || code.length() > MAX_CODE) {
             throw ApiProblem.notFound("unknown product code", "code: not in the catalogue");
         }
         List<String> problems = new ArrayList<>();
-        Optional<Reason> reason = enumField(node, "reason", Reason::parse, Reason.allowed(), problems);
-        Optional<Severity> severity = enumField(node, "severity", Severity::parse, Severity.allowed(), problems);
-        Optional<String> note = textField(node, "note", MAX_NOTE, problems);
-        Optional<String> reportedBy = textField(node, "reportedBy", MAX_REPORTER, problems);
+        Optional<Reason> reason = JsonBodies.requiredChoice(node, "reason", Reason::parse, Reason.allowed(), problems);
+        Optional<Severity> severity = JsonBodies.requiredChoice(node, "severity", Severity::parse, Severity.allowed(), problems);
+        Optional<String> note = JsonBodies.verbatimText(node, "note", MAX_NOTE, problems);
+        Optional<String> reportedBy = JsonBodies.verbatimText(node, "reportedBy", MAX_REPORTER, problems);
         Optional<String> key = Optional.ofNullable(in.getHeader("Idempotency-Key", String.class))
                 .map(String::trim).filter(k -> !k.isEmpty());
         if (key.isPresent() && key.get().length() > MAX_KEY) {
@@ -222,52 +207,5 @@ public final class FlagIntake {
         }
         return Arrays.stream(chosen.toString().split(",")).map(String::trim).filter(s -> !s.isEmpty())
                 .distinct().toList();
-    }
-
-    private static void requireJson(String contentType) {
-        String type = contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase();
-        if (!type.equals("application/json") && !(type.startsWith("application/") && type.endsWith("+json"))) {
-            throw new ApiProblem(415, "unsupported content type",
-                    List.of("Content-Type: expected application/json, got "
-                            + (contentType == null ? "none" : "'" + contentType + "'")));
-        }
-    }
-
-    private static String correlationId(String offered) {
-        return offered != null && CORRELATION.matcher(offered).matches() ? offered : TimeOrderedUuids.next().toString();
-    }
-
-    private static <E> Optional<E> enumField(JsonNode node, String field, java.util.function.Function<String, Optional<E>> parse,
-                                             String allowed, List<String> problems) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            problems.add(field + ": is required (one of " + allowed + ")");
-            return Optional.empty();
-        }
-        if (!value.isTextual()) {
-            problems.add(field + ": must be a string, one of " + allowed);
-            return Optional.empty();
-        }
-        Optional<E> parsed = parse.apply(value.asText());
-        if (parsed.isEmpty()) {
-            problems.add(field + ": '" + value.asText() + "' is not one of " + allowed);
-        }
-        return parsed;
-    }
-
-    private static Optional<String> textField(JsonNode node, String field, int max, List<String> problems) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return Optional.empty();
-        }
-        if (!value.isTextual()) {
-            problems.add(field + ": must be a string");
-            return Optional.empty();
-        }
-        if (value.asText().length() > max) {
-            problems.add(field + ": at most " + max + " characters");
-            return Optional.empty();
-        }
-        return Optional.of(value.asText());
     }
 }

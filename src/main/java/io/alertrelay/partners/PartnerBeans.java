@@ -2,7 +2,7 @@ package io.alertrelay.partners;
 
 import io.alertrelay.events.EventRelay;
 import io.alertrelay.events.EventsBeans;
-import io.alertrelay.events.JsonBodies;
+import io.alertrelay.http.JsonBodies;
 import io.alertrelay.signing.SecretCipher;
 import io.alertrelay.transport.InboundTransport;
 import io.alertrelay.transport.TransportBeans;

@@ -9,10 +9,11 @@ import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
 import io.alertrelay.db.SqlStatements;
 import io.alertrelay.events.EventRelay;
-import io.alertrelay.events.JsonBodies;
+import io.alertrelay.http.JsonBodies;
 import io.alertrelay.events.SubscriptionAdmin;
 import io.alertrelay.http.ApiProblem;
 import io.alertrelay.http.HttpReplies;
+import io.alertrelay.http.NulGuard;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -106,6 +107,9 @@ public final class PartnerWebhooks {
         if (body == null || !body.isObject()) {
             throw ApiProblem.badRequest("invalid webhook", "body: must be a JSON object such as {\"type\",\"timestamp\",\"data\"}");
         }
+        // a broker's headers and body reach here unchecked by the HTTP gate
+        NulGuard.text("webhook-id", webhookId);
+        NulGuard.json("", body);
         exchange.setProperty(PARTNER, partner);
         exchange.setProperty(WEBHOOK_ID, webhookId);
         exchange.setProperty(INBOUND_TYPE, body.path("type").asText(""));

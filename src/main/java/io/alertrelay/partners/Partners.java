@@ -2,7 +2,7 @@ package io.alertrelay.partners;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.alertrelay.db.SqlStatements;
-import io.alertrelay.events.JsonBodies;
+import io.alertrelay.http.JsonBodies;
 import io.alertrelay.http.ApiProblem;
 import io.alertrelay.signing.SecretCipher;
 import io.alertrelay.signing.WebhookSecrets;

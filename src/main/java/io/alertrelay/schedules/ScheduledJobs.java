@@ -41,7 +41,8 @@ import java.util.UUID;
 public final class ScheduledJobs {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScheduledJobs.class);
-    public static final List<String> JOBS = List.of("hourly", "midnight", "housekeeping", "weekly-digest", "month-end-report");
+    public static final List<String> JOBS = List.of("hourly", "midnight", "housekeeping", "weekly-digest", "month-end-report",
+            "month-end-preliminary");
     static final String TRIGGER_HEADER = "relayJobTrigger";
     private static final String RUN_ID = "jobRunId";
     private static final String RUN_JOB = "jobName";
@@ -187,10 +188,24 @@ public final class ScheduledJobs {
         exchange.setProperty(RESULT, outcome.summary());
     }
 
-    /** The report of the month the job fired in (the last day, 23:55), or of {@code month=YYYY-MM}. */
+    /**
+     * The final report of the month that ended before the job fired (00:05 on the 1st: the month before),
+     * or of {@code month=YYYY-MM} (final if that month has ended, else preliminary until now).
+     */
     public void monthEndReport(Exchange exchange) throws SQLException, IOException {
-        YearMonth month = month(exchange).orElseGet(() -> YearMonth.from(fired(exchange).atZone(zone)));
-        exchange.setProperty(RESULT, report.generate(month));
+        Instant at = fired(exchange);
+        YearMonth month = month(exchange).orElseGet(() -> report.endedBefore(at));
+        exchange.setProperty(RESULT, report.generate(month, at));
+    }
+
+    /**
+     * The preliminary report of the month the job fired in (the last day, 23:55), with the flags until
+     * then, or of {@code month=YYYY-MM}; the final report replaces it after the month has ended.
+     */
+    public void monthEndPreliminary(Exchange exchange) throws SQLException, IOException {
+        Instant at = fired(exchange);
+        YearMonth month = month(exchange).orElseGet(() -> YearMonth.from(at.atZone(zone)));
+        exchange.setProperty(RESULT, report.generate(month, at));
     }
 
     private void release(Exchange exchange, Map<String, Object> result) throws SQLException {

@@ -11,7 +11,9 @@ import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
@@ -111,17 +113,45 @@ public final class BearerTokens {
         return jwt.serialize();
     }
 
-    /** True when verifying this token may fetch keys over the network (JWKS), so not on an event loop. */
-    public boolean mayBlock(String token) {
-        // a token verified before is answered from memory: parsed once, not once here and once more to verify
-        if (!jwks || verified.containsKey(token)) {
-            return false;
+    /**
+     * A token as a request presents it, looked up among the verified ones and otherwise parsed, once:
+     * the gate asks it whether verifying may block, then verifies it, without parsing it again.
+     */
+    public final class Presented {
+
+        private final String token;
+        private final Verified known;
+        private final JWT parsed;
+
+        private Presented(String token) {
+            this.token = token;
+            Verified hit = verified.get(token);
+            if (hit != null && System.currentTimeMillis() >= hit.expiresAtMillis()) {
+                verified.remove(token);
+                hit = null;
+            }
+            this.known = hit;
+            JWT jwt = null;
+            if (hit == null) {
+                try {
+                    jwt = JWTParser.parse(token);
+                } catch (ParseException e) {
+                    // verify() answers it as malformed
+                }
+            }
+            this.parsed = jwt;
         }
-        try {
-            return !JWSAlgorithm.HS256.equals(SignedJWT.parse(token).getHeader().getAlgorithm());
-        } catch (ParseException e) {
-            return false;
+
+        /** True when verifying may fetch keys over the network (JWKS), so not on an event loop. */
+        public boolean mayBlock() {
+            return jwks && known == null && parsed instanceof SignedJWT signed
+                    && !JWSAlgorithm.HS256.equals(signed.getHeader().getAlgorithm());
         }
+    }
+
+    /** The token presented by a request: parsed at most once whatever is asked of it. */
+    public Presented present(String token) {
+        return new Presented(token);
     }
 
     /**
@@ -130,28 +160,30 @@ public final class BearerTokens {
      * CPU); after that it is verified afresh, which rejects it once the clock skew allowance is over.
      */
     public Principal verify(String token) throws TokenRejected {
-        Verified known = verified.get(token);
-        if (known != null) {
-            if (System.currentTimeMillis() < known.expiresAtMillis()) {
-                return known.principal();
-            }
-            verified.remove(token);
+        return verify(present(token));
+    }
+
+    /** As {@link #verify(String)}, for a token already presented (and parsed). */
+    public Principal verify(Presented presented) throws TokenRejected {
+        if (presented.known != null) {
+            return presented.known.principal();
         }
-        JWTClaimsSet claims = verifyFully(token);
+        if (presented.parsed == null) {
+            throw new TokenRejected("malformed bearer token");
+        }
+        JWTClaimsSet claims = verifyFully(presented.parsed);
         Principal principal = new Principal(claims.getSubject(), roles(claims.getClaim(ROLES_CLAIM)));
         if (verified.size() >= MAX_VERIFIED) {
             verified.clear();
         }
-        verified.put(token, new Verified(principal, claims.getExpirationTime().getTime()));
+        verified.put(presented.token, new Verified(principal, claims.getExpirationTime().getTime()));
         return principal;
     }
 
-    private JWTClaimsSet verifyFully(String token) throws TokenRejected {
+    private JWTClaimsSet verifyFully(JWT token) throws TokenRejected {
         JWTClaimsSet claims;
         try {
             claims = processor.process(token, null);
-        } catch (ParseException e) {
-            throw new TokenRejected("malformed bearer token");
         } catch (BadJWTException e) {
             throw new TokenRejected(e.getMessage().toLowerCase().contains("expired") ? "token expired"
                     : "token rejected: " + e.getMessage());

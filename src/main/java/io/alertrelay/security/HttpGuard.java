@@ -1,5 +1,7 @@
 package io.alertrelay.security;
 
+import io.alertrelay.http.ApiProblem;
+import io.alertrelay.http.NulGuard;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -54,13 +56,15 @@ public final class HttpGuard implements Handler<RoutingContext> {
             unauthorized(ctx, path, "missing bearer token (Authorization: Bearer <token>)", false);
             return;
         }
-        if (!tokens.mayBlock(token.get())) {
-            decide(ctx, rule, path, verify(token.get()));
+        // looked up and parsed once: for the question below and for the verification
+        BearerTokens.Presented presented = tokens.present(token.get());
+        if (!presented.mayBlock()) {
+            decide(ctx, rule, path, verify(presented));
             return;
         }
         // JWKS keys may have to be fetched: off the event loop, with the body held back meanwhile
         request.pause();
-        ctx.vertx().executeBlocking(() -> verify(token.get()), false).onComplete(result -> {
+        ctx.vertx().executeBlocking(() -> verify(presented), false).onComplete(result -> {
             request.resume();
             decide(ctx, rule, path, result.succeeded() ? result.result() : new Verified(null, "token could not be verified"));
         });
@@ -69,7 +73,7 @@ public final class HttpGuard implements Handler<RoutingContext> {
     private record Verified(Principal principal, String problem) {
     }
 
-    private Verified verify(String token) {
+    private Verified verify(BearerTokens.Presented token) {
         try {
             return new Verified(tokens.verify(token), null);
         } catch (TokenRejected e) {
@@ -108,6 +112,13 @@ public final class HttpGuard implements Handler<RoutingContext> {
                 return;
             }
         }
+        Optional<ApiProblem> nul = NulGuard.request(ctx.request());
+        if (nul.isPresent()) {
+            ApiProblem p = nul.get();
+            reply(ctx, p.status(), p.getMessage(), new JsonArray(p.details()));
+            audit(ctx, principal.map(Principal::subject).orElse("anonymous"), ctx.normalizedPath(), p.status(), p.getMessage());
+            return;
+        }
         ctx.next();
     }
 
@@ -118,8 +129,13 @@ public final class HttpGuard implements Handler<RoutingContext> {
     }
 
     private void refuse(RoutingContext ctx, String actor, String path, int status, String error, String reason) {
-        String method = ctx.request().method().name();
         reply(ctx, status, error, reason);
+        audit(ctx, actor, path, status, reason);
+    }
+
+    /** A refused admin change is audited like an accepted one. */
+    private void audit(RoutingContext ctx, String actor, String path, int status, String reason) {
+        String method = ctx.request().method().name();
         if (path.startsWith("/api/admin") && !"GET".equals(method) && !"HEAD".equals(method)) {
             refusals.refused(actor, method, path, status, reason);
         }
@@ -141,10 +157,14 @@ public final class HttpGuard implements Handler<RoutingContext> {
     }
 
     private static void reply(RoutingContext ctx, int status, String error, String detail) {
+        reply(ctx, status, error, new JsonArray().add(detail));
+    }
+
+    private static void reply(RoutingContext ctx, int status, String error, JsonArray details) {
         if (ctx.response().ended()) {
             return;
         }
-        String body = new JsonObject().put("error", error).put("details", new JsonArray().add(detail)).encode();
+        String body = new JsonObject().put("error", error).put("details", details).encode();
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
     }
 }

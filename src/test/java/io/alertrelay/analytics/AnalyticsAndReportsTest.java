@@ -251,6 +251,83 @@ class AnalyticsAndReportsTest {
         assertThat(gotHtml.body()).isEqualTo(html);
     }
 
+    /** Runs a job route as its Quartz trigger would: with the fire time the trigger's cron gives. */
+    @SuppressWarnings("unchecked")
+    private static JsonNode fire(String job, java.time.Instant fireTime) {
+        Object body = relay.app().camel().createProducerTemplate().requestBodyAndHeader("direct:job-" + job, null,
+                "scheduledFireTime", java.util.Date.from(fireTime));
+        JsonNode answer = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(body);
+        assertThat(answer.path("outcome").asText()).as(answer.toString()).isEqualTo("ok");
+        return answer.path("result");
+    }
+
+    /** The first time after {@code after} that the configured cron of {@code job} fires, in the relay's zone. */
+    private static java.time.Instant nextFire(String job, OffsetDateTime after) throws Exception {
+        String cron = relay.app().settings().find("relay.schedules." + job + ".cron").orElseThrow();
+        org.quartz.CronExpression expression = new org.quartz.CronExpression(cron);
+        expression.setTimeZone(java.util.TimeZone.getTimeZone(
+                relay.app().settings().get("relay.schedule.zone", "Africa/Lagos")));
+        return expression.getNextValidTimeAfter(java.util.Date.from(after.toInstant())).toInstant();
+    }
+
+    private static String csvTotal(String csv) {
+        return csv.lines().filter(l -> l.startsWith("total,all,")).findFirst().orElseThrow().split(",")[2];
+    }
+
+    @Test
+    void flagsOfTheMonthsLastFiveMinutesAreInTheFinalReportThatReplacesThePreliminaryOne() throws Exception {
+        String month = "2025-05";
+        LocalDate last = LocalDate.of(2025, 5, 31);
+        Agency a = TestAgencies.create(relay, null);
+        String drug = Catalogue.newCode(relay, "drugs");
+        OffsetDateTime[] times = {at(last, 12, 0), at(last, 23, 50), at(last, 23, 58), at(last, 23, 59),
+                at(LocalDate.of(2025, 6, 1), 0, 1)};
+        for (OffsetDateTime when : times) {
+            UUID flag = Fixtures.flag(relay, drug, "high", "counterfeit", when);
+            Fixtures.attempt(relay, a, Fixtures.told(relay, a, flag, "delivered", when), "delivered", when);
+        }
+        Path dir = relay.app().settings().dataDir().resolve("reports");
+
+        // the preliminary report fires at 23:55 of the last day: the month so far, said to be preliminary
+        java.time.Instant preliminaryAt = nextFire("month-end-preliminary", at(last, 12, 0));
+        assertThat(preliminaryAt).isEqualTo(at(last, 23, 55).toInstant());
+        JsonNode preliminary = fire("month-end-preliminary", preliminaryAt);
+        assertThat(preliminary.path("month").asText()).isEqualTo(month);
+        assertThat(preliminary.path("final").asBoolean()).isFalse();
+        assertThat(preliminary.path("totalFlags").asInt()).isEqualTo(2);
+        assertThat(Files.readString(dir.resolve(month + ".csv"))).contains("report,preliminary until 2025-05-31T22:55:00Z");
+        assertThat(getJson("/api/admin/reports").findValues("month").stream().map(JsonNode::asText)).contains(month);
+
+        // the final report fires once the month has ended, for the month that ended: the last minutes are in
+        java.time.Instant finalAt = nextFire("month-end-report", at(last, 23, 55));
+        assertThat(finalAt).isAfterOrEqualTo(at(LocalDate.of(2025, 6, 1), 0, 0).toInstant())
+                .isBefore(at(LocalDate.of(2025, 6, 1), 1, 0).toInstant());
+        JsonNode done = fire("month-end-report", finalAt);
+        assertThat(done.path("month").asText()).isEqualTo(month);
+        assertThat(done.path("final").asBoolean()).isTrue();
+        assertThat(done.path("totalFlags").asInt()).isEqualTo(4);
+        String csv = Files.readString(dir.resolve(month + ".csv"));
+        assertThat(csv).contains("report,final,");
+        assertThat(csvTotal(csv)).isEqualTo("4");
+        assertThat(relay.get("/api/admin/reports/" + month + ".csv").body()).isEqualTo(csv);
+        assertThat(Files.readString(dir.resolve(month + ".html"))).contains("Final report");
+        JsonNode listed = null;
+        for (JsonNode r : getJson("/api/admin/reports")) {
+            if (month.equals(r.path("month").asText())) {
+                listed = r;
+            }
+        }
+        assertThat(listed).as("report " + month + " listed").isNotNull();
+        assertThat(listed.path("final").asBoolean()).isTrue();
+        assertThat(listed.path("totalFlags").asInt()).isEqualTo(4);
+
+        // a preliminary run after it (a late misfire, an admin) leaves the final report as it is
+        JsonNode late = fire("month-end-preliminary", preliminaryAt);
+        assertThat(late.path("kept").asText()).isEqualTo("final");
+        assertThat(relay.get("/api/admin/reports/" + month + ".csv").body()).isEqualTo(csv);
+        assertThat(Files.readString(dir.resolve(month + ".csv"))).isEqualTo(csv);
+    }
+
     private static List<Long> row(Agency agency, LocalDate day) {
         Object v = relay.queryValue("SELECT array[total, low, medium, high, critical, counterfeit, suspicious, blacklisted, "
                 + "expired, other_reason]::bigint[]::text FROM agency_flag_analytics WHERE agency_id = ? AND day = ?", agency.id(), day);

@@ -66,7 +66,11 @@ class JwksTokensTest {
         String secret = "hs256-secret-for-the-jwks-test-at-least-32-bytes";
         BearerTokens tokens = new BearerTokens(Optional.of(secret), Optional.of(jwksUrl));
         String token = providerToken(providerKey, "idp-user", List.of("SUPER_ADMIN"));
-        assertThat(tokens.mayBlock(token)).isTrue();
+        BearerTokens.Presented presented = tokens.present(token);
+        assertThat(presented.mayBlock()).isTrue();
+        assertThat(tokens.verify(presented)).isEqualTo(new Principal("idp-user", java.util.Set.of("SUPER_ADMIN")));
+        // verified once, the token is answered from memory: nothing left that could block
+        assertThat(tokens.present(token).mayBlock()).isFalse();
         assertThat(tokens.verify(token)).isEqualTo(new Principal("idp-user", java.util.Set.of("SUPER_ADMIN")));
         // the HS256 secret still works beside it
         assertThat(tokens.verify(tokens.mint("local", List.of("REPORTER"), Duration.ofMinutes(1))).roles())

@@ -139,17 +139,21 @@ abstract class BrokerPartnerIntakeContract {
         publish(partner, notJson, "this is not json", partner.secret());
         String unknownCode = "msg_" + UUID.randomUUID();
         publish(partner, unknownCode, scan("NO-SUCH-CODE-4711"), partner.secret());
+        // PostgreSQL cannot store U+0000: poison (400), not a retry that would block the messages behind it
+        String nul = "msg_" + UUID.randomUUID();
+        publish(partner, nul, scan("DEMO-DRUG-0103\\u0000"), partner.secret());
         String good = "msg_" + UUID.randomUUID();
         publish(partner, good, scan("DEMO-DRUG-0102"), partner.secret());
 
         await().atMost(Duration.ofSeconds(30)).until(() -> flagsOf(partner) == 1);
-        List<DeadLetter> dead = deadLetters(partner, 3);
-        assertThat(dead).hasSize(3);
+        List<DeadLetter> dead = deadLetters(partner, 4);
+        assertThat(dead).hasSize(4);
         Map<String, String> reasons = new LinkedHashMap<>();
         dead.forEach(d -> reasons.put(d.webhookId(), d.reason()));
         assertThat(reasons.get(bad)).startsWith("401");
         assertThat(reasons.get(notJson)).startsWith("400").contains("not JSON");
         assertThat(reasons.get(unknownCode)).startsWith("404");
+        assertThat(reasons.get(nul)).startsWith("400 data.code contains a NUL character");
         assertThat(dead).anySatisfy(d -> assertThat(d.body()).isEqualTo("this is not json"));
         assertThat(dead).allSatisfy(d -> assertThat(d.partner()).isEqualTo(partner.name()));
         assertThat(TestAgencies.count(relay(), "SELECT count(*) FROM flags WHERE idempotency_key = ?",

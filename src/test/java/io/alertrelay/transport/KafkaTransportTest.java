@@ -196,6 +196,22 @@ class KafkaTransportTest extends BrokerPartnerIntakeContract {
         });
     }
 
+    /** A record header can carry U+0000 (a JMS property cannot): in the webhook id it is poison too. */
+    @Test
+    void aNulInTheWebhookIdHeaderGoesToTheDeadLettersAndTheNextRecordIsProcessed() throws Exception {
+        Partner partner = brokerPartner();
+        String nulInId = "msg_\u0000" + UUID.randomUUID();
+        publish(partner, nulInId, scan("DEMO-DRUG-0104"), partner.secret());
+        String good = "msg_" + UUID.randomUUID();
+        publish(partner, good, scan("DEMO-DRUG-0105"), partner.secret());
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> flagsOf(partner) == 1);
+        List<DeadLetter> dead = deadLetters(partner, 1);
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).webhookId()).isEqualTo(nulInId);
+        assertThat(dead.get(0).reason()).startsWith("400 webhook-id contains a NUL character");
+    }
+
     @Test
     void aKafkaPartnerNeedsAValidTopicAndHttpPartnersKeepWorking() {
         HttpResponse<String> noSource = relay.postJson("/api/admin/partners", "{\"name\":\"kp-nosource\",\"transport\":\"kafka\"}");
