@@ -99,7 +99,9 @@ public final class RelayApplication implements AutoCloseable {
             if (main.getShutdownStrategy() instanceof DefaultMainShutdownStrategy strategy) {
                 strategy.disableHangupSupport();
             }
-            main.setPropertyPlaceholderLocations(settings.configLocation());
+            if (!settings.placeholderLocations().isEmpty()) {
+                main.setPropertyPlaceholderLocations(settings.placeholderLocations());
+            }
             main.configure().withRoutesIncludePattern(routesPattern(settings));
             bindBeans(main, settings, dataSource, cipher);
             AdminBeans.bind(main, settings, dataSource, cipher, embeddedMode, endpointTransports(main));
