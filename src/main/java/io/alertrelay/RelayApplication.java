@@ -149,18 +149,18 @@ public final class RelayApplication implements AutoCloseable {
 
         ZoneId zone = ZoneId.of(settings.get("relay.schedule.zone", "Africa/Lagos"));
         String instanceId = instanceId();
+        // quota blocks are recorded in this instance's name: a dead instance's unused units are returned by the heartbeat
+        AgencyQuota quota = new AgencyQuota(dataSource, instanceId, zone, settings.getInt("relay.quota.max-block", 64),
+                Duration.ofMillis(settings.getInt("relay.quota.allowance-ms", 1000)));
         io.alertrelay.delivery.InstanceHeartbeat heartbeat = new io.alertrelay.delivery.InstanceHeartbeat(dataSource,
                 instanceId, Duration.ofMillis(settings.getInt("relay.instances.dead-after-ms", 8000)),
-                Duration.ofMillis(settings.getInt("relay.delivery.handoff-grace-ms", 5000)));
+                Duration.ofMillis(settings.getInt("relay.delivery.handoff-grace-ms", 5000)), quota);
         try {
             heartbeat.register(); // before any lease or quota block is taken in this instance's name
         } catch (SQLException e) {
             throw new IllegalStateException("instance not registered in relay_instances: " + e.getMessage(), e);
         }
         main.bind("instanceHeartbeat", heartbeat);
-        // quota blocks are recorded in this instance's name: a dead instance's unused units are returned by the heartbeat
-        AgencyQuota quota = new AgencyQuota(dataSource, instanceId, zone, settings.getInt("relay.quota.max-block", 64),
-                Duration.ofMillis(settings.getInt("relay.quota.allowance-ms", 1000)));
         OperationalEvents events = new OperationalEvents(dataSource, json);
         AgencyCircuitBreakers breakers = new AgencyCircuitBreakers(
                 Float.parseFloat(settings.get("relay.delivery.breaker.failure-rate", "70")),

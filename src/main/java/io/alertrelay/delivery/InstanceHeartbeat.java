@@ -1,6 +1,7 @@
 package io.alertrelay.delivery;
 
 import io.alertrelay.db.SqlStatements;
+import io.alertrelay.quota.AgencyQuota;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,12 +32,15 @@ public final class InstanceHeartbeat {
     private final String instanceId;
     private final Duration deadAfter;
     private final Duration handoffGrace;
+    private final AgencyQuota quota;
 
-    public InstanceHeartbeat(DataSource dataSource, String instanceId, Duration deadAfter, Duration handoffGrace) {
+    public InstanceHeartbeat(DataSource dataSource, String instanceId, Duration deadAfter, Duration handoffGrace,
+            AgencyQuota quota) {
         this.dataSource = dataSource;
         this.instanceId = instanceId;
         this.deadAfter = deadAfter;
         this.handoffGrace = handoffGrace;
+        this.quota = quota;
     }
 
     /**
@@ -80,6 +84,13 @@ public final class InstanceHeartbeat {
                 + "any instance now", instance, n));
         quotaReturned.forEach((instance, n) -> LOG.warn("Instance {} stopped beating: {} quota units it held unused "
                 + "are back in the agencies' counters", instance, n));
+        if (quotaReturned.values().stream().anyMatch(n -> n > 0)) {
+            // alerts deferred while the dead instance's units were counted need not wait for the next reset
+            int released = quota.releaseDeferred().size();
+            if (released > 0) {
+                LOG.info("{} deferred alerts released into the quota a stopped instance left unused", released);
+            }
+        }
         return freed;
     }
 

@@ -135,6 +135,31 @@ class InstanceHeartbeatTest {
         assertThat(relay.queryValue("SELECT count(*) FROM relay_instances WHERE instance_id = ?", dead)).isEqualTo(0L);
     }
 
+    /**
+     * An alert deferred while a dead instance's block filled the agency's counters is released once the
+     * heartbeat gives the block back, not at the next reset.
+     */
+    @Test
+    void aStoppedInstancesReturnedQuotaReleasesTheAgencysDeferredAlerts() throws Exception {
+        String dead = "dead-host/4747/" + UUID.randomUUID().toString().substring(0, 8);
+        relay.update("INSERT INTO relay_instances (instance_id) VALUES (?)", dead);
+        TestAgencies.Agency agency = TestAgencies.create(relay, receiver.url("/hooks/deferred-after-kill"), 3, 1000);
+        AgencyQuota killed = new AgencyQuota(relay.app().dataSource(), dead, java.time.ZoneId.of("Africa/Lagos"), 64,
+                Duration.ofMinutes(5));
+        assertThat(killed.tryReserve(agency.id())).isTrue(); // a block of 1
+        assertThat(killed.tryReserve(agency.id())).isTrue(); // a block of 2: the hour is full, 1 unit unused
+        assertThat(hourCount(agency)).isEqualTo(3);
+        UUID deferred = UUID.randomUUID();
+        relay.update("INSERT INTO deliveries (id, agency_id, event_type, payload, severity_rank, correlation_id, status) "
+                + "VALUES (?, ?, 'code.flagged', '{\"type\":\"code.flagged\",\"data\":{}}', 3, ?, 'throttled')",
+                deferred, agency.id(), "corr-" + deferred);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "delivered".equals(TestAgencies.status(relay, deferred)));
+        assertThat(receiver.receivedAt("/hooks/deferred-after-kill")).hasSize(1);
+        // the dead instance's 2 unrecorded units came back; the released alert took 1
+        await().atMost(Duration.ofSeconds(5)).until(() -> hourCount(agency) == 2);
+    }
+
     @Test
     void anInstanceThatBeatsKeepsItsQuotaBlock() throws Exception {
         String alive = "alive-host/4646/" + UUID.randomUUID().toString().substring(0, 8);
