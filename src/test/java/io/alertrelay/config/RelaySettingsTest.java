@@ -28,6 +28,22 @@ class RelaySettingsTest {
     }
 
     @Test
+    void noTwoBundledPropertiesShareAnEnvironmentName() throws Exception {
+        Properties bundled = new Properties();
+        try (var in = RelaySettings.class.getResourceAsStream("/" + RelaySettings.BUNDLED_DEFAULTS)) {
+            bundled.load(in);
+        }
+        java.util.Map<String, String> byName = new java.util.HashMap<>();
+        for (String key : bundled.stringPropertyNames()) {
+            String other = byName.put(RelaySettings.environmentName(key), key);
+            assertThat(other).as(key + " and " + other + " would be set by one variable").isNull();
+        }
+        assertThat(byName).hasSizeGreaterThan(100);
+        // an alias names the property it always named
+        RelaySettings.ENVIRONMENT_CONTRACT.forEach((env, key) -> assertThat(byName.getOrDefault(env, key)).isEqualTo(key));
+    }
+
+    @Test
     void precedenceIsSystemPropertyThenEnvironmentThenConfigFileThenBundledDefaults(@org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
         Path file = dir.resolve("relay.properties");
