@@ -3,11 +3,10 @@
 -- * the leases of their unfinished deliveries end now, so any instance's poller claims them at once. A
 --   delivery that was never attempted is made due now (a fresh outbox row would otherwise wait out the
 --   hand-off grace); one waiting for a retry keeps its schedule;
--- * the quota blocks they held (quota_allowances) go, and what they had not used goes back to the
---   counters it was added to (none if a reset moved the epoch on since). Used = the agency's delivered
---   attempts recorded since the block was taken, by any instance: never more than the dead instance
---   left unused is returned (less when others delivered to the agency meanwhile). A reservation whose
---   delivery it had not recorded counts as unused: that delivery is freed above and reserves again.
+-- * the quota blocks they held (quota_allowances) go, and what they had not used (units - used: used is
+--   what the instance recorded as delivered from the block) goes back to the counters it was added to
+--   (none if a reset moved the epoch on since). A reservation whose delivery it had not recorded counts
+--   as unused: that delivery is freed above and reserves again wherever it is sent.
 -- Returns, per dead instance, the deliveries freed and the quota units returned.
 WITH dead AS (
     DELETE FROM relay_instances
@@ -32,10 +31,7 @@ blocks AS (
      USING dead
      WHERE q.instance_id = dead.instance_id
     RETURNING q.instance_id, q.agency_id, q.hour_epoch, q.day_epoch,
-              GREATEST(q.units - (SELECT count(*) FROM webhook_logs w
-                                   WHERE w.agency_id = q.agency_id
-                                     AND w.created_at >= q.since
-                                     AND w.outcome = 'delivered'), 0)::int AS unused
+              GREATEST(q.units - q.used, 0) AS unused
 ),
 returned AS (
     UPDATE agency_rate_limits r

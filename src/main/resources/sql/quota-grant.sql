@@ -37,6 +37,8 @@ held AS (
     ON CONFLICT (instance_id, agency_id) DO UPDATE
        SET units = CASE WHEN ? OR q.hour_epoch <> excluded.hour_epoch OR q.day_epoch <> excluded.day_epoch
                         THEN excluded.units ELSE q.units + excluded.units END,
+           used = CASE WHEN ? OR q.hour_epoch <> excluded.hour_epoch OR q.day_epoch <> excluded.day_epoch
+                       THEN 0 ELSE q.used END,
            since = CASE WHEN ? OR q.hour_epoch <> excluded.hour_epoch OR q.day_epoch <> excluded.day_epoch
                         THEN excluded.since ELSE q.since END,
            hour_epoch = excluded.hour_epoch,

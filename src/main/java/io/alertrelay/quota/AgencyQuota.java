@@ -277,6 +277,7 @@ public final class AgencyQuota {
             ps.setString(4, instance);
             ps.setBoolean(5, fresh);
             ps.setBoolean(6, fresh);
+            ps.setBoolean(7, fresh);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return 0;

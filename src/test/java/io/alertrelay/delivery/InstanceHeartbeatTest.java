@@ -106,7 +106,7 @@ class InstanceHeartbeatTest {
 
     /**
      * An instance takes blocks of an agency's quota (4 units in its last block, one of them delivered and
-     * recorded), then stops beating. Its blocks live 5 minutes, so only the heartbeat can give them back:
+     * recorded by its attempt writer), then stops beating. Its blocks live 5 minutes, so only the heartbeat can give them back:
      * within seconds the 3 unused units are in the counters again and another instance can take them.
      */
     @Test
@@ -121,9 +121,16 @@ class InstanceHeartbeatTest {
             assertThat(killed.tryReserve(agency.id())).isTrue();
         }
         assertThat(hourCount(agency)).isEqualTo(7);
-        // the fourth reservation's alert reached the agency and its attempt was recorded
-        relay.update("INSERT INTO webhook_logs (delivery_id, agency_id, attempt, outcome, http_status) "
-                + "VALUES (?, ?, 1, 'delivered', 200)", UUID.randomUUID(), agency.id());
+        // the fourth reservation's alert reached the agency and the instance recorded its attempt
+        UUID sent = UUID.randomUUID();
+        relay.update("INSERT INTO deliveries (id, agency_id, event_type, payload, severity_rank, correlation_id, "
+                + "lease_owner, lease_until) VALUES (?, ?, 'code.flagged', '{\"type\":\"code.flagged\",\"data\":{}}', 3, ?, ?, "
+                + "now() + interval '60 seconds')", sent, agency.id(), "corr-" + sent, dead);
+        try (AttemptWriter attempts = new AttemptWriter(relay.app().dataSource(), dead, 10, Duration.ZERO)) {
+            assertThat(attempts.record(new AttemptWriter.Attempt(sent, "delivered", "delivered", 200, null, null, 5)))
+                    .isTrue();
+        }
+        assertThat(TestAgencies.status(relay, sent)).isEqualTo("delivered");
         assertThat(unitsLeftFor(agency)).as("held by an instance that still counts as alive").isEqualTo(13);
         long start = System.nanoTime();
 
