@@ -85,6 +85,18 @@ class InstanceHeartbeatTest {
         assertThat(receiver.receivedAt("/hooks/owner-alive")).hasSize(1);
     }
 
+    /** An instance that beats once now (a row in relay_instances) and its quota, whose blocks live 5 minutes. */
+    private static AgencyQuota quotaOfAnInstanceThatBeatsOnce(String instance) {
+        relay.update("INSERT INTO relay_instances (instance_id) VALUES (?)", instance);
+        return quotaOf(instance);
+    }
+
+    /** The quota of an instance: blocks of up to 64 that live 5 minutes (no settle within a test). */
+    private static AgencyQuota quotaOf(String instance) {
+        return new AgencyQuota(relay.app().dataSource(), instance, java.time.ZoneId.of("Africa/Lagos"), 64,
+                Duration.ofMinutes(5));
+    }
+
     private long hourCount(TestAgencies.Agency agency) {
         return TestAgencies.count(relay, "SELECT hour_count FROM agency_rate_limits WHERE agency_id = ?", agency.id());
     }
@@ -112,10 +124,8 @@ class InstanceHeartbeatTest {
     @Test
     void aStoppedInstancesUnusedQuotaIsAvailableToAnotherInstanceWithinSeconds() throws Exception {
         String dead = "dead-host/4545/" + UUID.randomUUID().toString().substring(0, 8);
-        relay.update("INSERT INTO relay_instances (instance_id) VALUES (?)", dead);
+        AgencyQuota killed = quotaOfAnInstanceThatBeatsOnce(dead);
         TestAgencies.Agency agency = TestAgencies.create(relay, receiver.url("/hooks/quota-of-the-dead"), 20, 1000);
-        AgencyQuota killed = new AgencyQuota(relay.app().dataSource(), dead, java.time.ZoneId.of("Africa/Lagos"), 64,
-                Duration.ofMinutes(5));
         for (int i = 0; i < 4; i++) {
             // blocks of 1, 2 (both used up), then 4: the fourth reservation leaves 3 units unused in memory
             assertThat(killed.tryReserve(agency.id())).isTrue();
@@ -149,10 +159,8 @@ class InstanceHeartbeatTest {
     @Test
     void aStoppedInstancesReturnedQuotaReleasesTheAgencysDeferredAlerts() throws Exception {
         String dead = "dead-host/4747/" + UUID.randomUUID().toString().substring(0, 8);
-        relay.update("INSERT INTO relay_instances (instance_id) VALUES (?)", dead);
+        AgencyQuota killed = quotaOfAnInstanceThatBeatsOnce(dead);
         TestAgencies.Agency agency = TestAgencies.create(relay, receiver.url("/hooks/deferred-after-kill"), 3, 1000);
-        AgencyQuota killed = new AgencyQuota(relay.app().dataSource(), dead, java.time.ZoneId.of("Africa/Lagos"), 64,
-                Duration.ofMinutes(5));
         assertThat(killed.tryReserve(agency.id())).isTrue(); // a block of 1
         assertThat(killed.tryReserve(agency.id())).isTrue(); // a block of 2: the hour is full, 1 unit unused
         assertThat(hourCount(agency)).isEqualTo(3);
@@ -175,8 +183,7 @@ class InstanceHeartbeatTest {
         beating.scheduleAtFixedRate(() -> relay.update("UPDATE relay_instances SET beat_at = now() WHERE instance_id = ?",
                 alive), 1, 1, TimeUnit.SECONDS);
         TestAgencies.Agency agency = TestAgencies.create(relay, receiver.url("/hooks/quota-of-the-living"), 20, 1000);
-        AgencyQuota living = new AgencyQuota(relay.app().dataSource(), alive, java.time.ZoneId.of("Africa/Lagos"), 64,
-                Duration.ofMinutes(5));
+        AgencyQuota living = quotaOf(alive);
         try {
             for (int i = 0; i < 4; i++) {
                 assertThat(living.tryReserve(agency.id())).isTrue();
