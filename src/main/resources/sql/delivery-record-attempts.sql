@@ -30,5 +30,13 @@ WITH input AS (
 ), logged AS (
     INSERT INTO webhook_logs (delivery_id, agency_id, attempt, outcome, http_status, duration_ms, error)
     SELECT id, agency_id, attempts, outcome, http_status, duration_ms, error FROM attempt
+), used AS (
+    -- a delivered attempt used a unit of this instance's quota block for the agency (quota_allowances):
+    -- if the instance stops beating, only the units it did not use go back to the counters
+    UPDATE quota_allowances q
+       SET used = q.used + u.n
+      FROM (SELECT agency_id, count(*)::int AS n FROM attempt
+             WHERE outcome = 'delivered' AND agency_id IS NOT NULL GROUP BY agency_id) u
+     WHERE q.instance_id = ? AND q.agency_id = u.agency_id
 )
 SELECT id FROM attempt

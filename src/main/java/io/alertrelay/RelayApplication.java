@@ -103,7 +103,9 @@ public final class RelayApplication implements AutoCloseable {
             if (main.getShutdownStrategy() instanceof DefaultMainShutdownStrategy strategy) {
                 strategy.disableHangupSupport();
             }
-            main.setPropertyPlaceholderLocations(settings.configLocation());
+            if (!settings.placeholderLocations().isEmpty()) {
+                main.setPropertyPlaceholderLocations(settings.placeholderLocations());
+            }
             main.configure().withRoutesIncludePattern(routesPattern(settings));
             bindBeans(main, settings, dataSource, cipher);
             AdminBeans.bind(main, settings, dataSource, cipher, embeddedMode, endpointTransports(main));
@@ -161,8 +163,19 @@ public final class RelayApplication implements AutoCloseable {
         DashboardBeans.bind(main, settings, dataSource, json);
 
         ZoneId zone = ZoneId.of(settings.get("relay.schedule.zone", "Africa/Lagos"));
-        AgencyQuota quota = new AgencyQuota(dataSource, zone, settings.getInt("relay.quota.max-block", 64),
+        String instanceId = instanceId();
+        // quota blocks are recorded in this instance's name: a dead instance's unused units are returned by the heartbeat
+        AgencyQuota quota = new AgencyQuota(dataSource, instanceId, zone, settings.getInt("relay.quota.max-block", 64),
                 Duration.ofMillis(settings.getInt("relay.quota.allowance-ms", 1000)));
+        io.alertrelay.delivery.InstanceHeartbeat heartbeat = new io.alertrelay.delivery.InstanceHeartbeat(dataSource,
+                instanceId, Duration.ofMillis(settings.getInt("relay.instances.dead-after-ms", 8000)),
+                Duration.ofMillis(settings.getInt("relay.delivery.handoff-grace-ms", 5000)), quota);
+        try {
+            heartbeat.register(); // before any lease or quota block is taken in this instance's name
+        } catch (SQLException e) {
+            throw new IllegalStateException("instance not registered in relay_instances: " + e.getMessage(), e);
+        }
+        main.bind("instanceHeartbeat", heartbeat);
         OperationalEvents events = new OperationalEvents(dataSource, json);
         AgencyCircuitBreakers breakers = new AgencyCircuitBreakers(
                 Float.parseFloat(settings.get("relay.delivery.breaker.failure-rate", "70")),
@@ -174,14 +187,10 @@ public final class RelayApplication implements AutoCloseable {
                         transition.getToState() == CircuitBreaker.State.OPEN ? OperationalEvents.CIRCUIT_OPENED
                                 : OperationalEvents.CIRCUIT_RECOVERED,
                         Optional.empty(), Optional.empty(), Map.of("agency", agency, "transition", transition.name())));
-        String instanceId = instanceId();
         AttemptWriter attempts = new AttemptWriter(dataSource, instanceId,
                 settings.getInt("relay.delivery.attempt-batch", 200),
                 Duration.ofMillis(settings.getInt("relay.delivery.attempt-linger-ms", 5)));
         main.bind("attemptWriter", attempts);
-        main.bind("instanceHeartbeat", new io.alertrelay.delivery.InstanceHeartbeat(dataSource, instanceId,
-                Duration.ofMillis(settings.getInt("relay.instances.dead-after-ms", 8000)),
-                Duration.ofMillis(settings.getInt("relay.delivery.handoff-grace-ms", 5000))));
         DeliveryStore deliveries = new DeliveryStore(dataSource, instanceId,
                 Duration.ofSeconds(settings.getInt("relay.delivery.lease-seconds", 60)), attempts);
         FlagStore flags = new FlagStore(dataSource, deliveries, settings.getInt("relay.intake.batch-max", 64),

@@ -102,6 +102,7 @@ public final class AttemptWriter implements AutoCloseable {
             ps.setArray(6, c.createArrayOf("text", outcomes));
             ps.setArray(7, c.createArrayOf("int4", durations));
             ps.setString(8, instanceId);
+            ps.setString(9, instanceId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     updated.add(rs.getObject(1, UUID.class));

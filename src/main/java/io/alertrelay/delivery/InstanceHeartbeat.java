@@ -1,6 +1,7 @@
 package io.alertrelay.delivery;
 
 import io.alertrelay.db.SqlStatements;
+import io.alertrelay.quota.AgencyQuota;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,8 +17,9 @@ import java.util.TreeMap;
 /**
  * Instance heartbeats (routes/delivery.camel.yaml, timer instance-heartbeat): each instance beats, and
  * whoever notices first that another stopped beating ends the leases of that instance's unfinished
- * deliveries, so they are delivered within seconds of a kill -9 rather than at the lease's end. An
- * instance that beats is never robbed of its leases.
+ * deliveries and returns the quota it held but had not used (quota.AgencyQuota's recorded blocks), so
+ * its work is delivered and its allowance is available within seconds of a kill -9 rather than at the
+ * lease's end and the next reset. An instance that beats is never robbed of its leases or blocks.
  */
 public final class InstanceHeartbeat {
 
@@ -30,17 +32,35 @@ public final class InstanceHeartbeat {
     private final String instanceId;
     private final Duration deadAfter;
     private final Duration handoffGrace;
+    private final AgencyQuota quota;
 
-    public InstanceHeartbeat(DataSource dataSource, String instanceId, Duration deadAfter, Duration handoffGrace) {
+    public InstanceHeartbeat(DataSource dataSource, String instanceId, Duration deadAfter, Duration handoffGrace,
+            AgencyQuota quota) {
         this.dataSource = dataSource;
         this.instanceId = instanceId;
         this.deadAfter = deadAfter;
         this.handoffGrace = handoffGrace;
+        this.quota = quota;
     }
 
-    /** Beats, then frees the deliveries of instances that stopped beating; returns how many per instance. */
+    /**
+     * The first beat, before the instance takes any work or quota: every lease and block it takes then
+     * has a row that shows whether its owner lives.
+     */
+    public void register() throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(BEAT)) {
+            ps.setString(1, instanceId);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Beats, then frees the deliveries and returns the unused quota of instances that stopped beating;
+     * returns how many deliveries were freed per instance.
+     */
     public Map<String, Integer> beat() throws SQLException {
         Map<String, Integer> freed = new TreeMap<>();
+        Map<String, Integer> quotaReturned = new TreeMap<>();
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement(BEAT)) {
                 ps.setString(1, instanceId);
@@ -51,20 +71,34 @@ public final class InstanceHeartbeat {
                 ps.setDouble(2, handoffGrace.toMillis() / 1000.0 + 1);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        freed.merge(rs.getString(1), 1, Integer::sum);
+                        if (rs.getInt(2) > 0) {
+                            freed.merge(rs.getString(1), rs.getInt(2), Integer::sum);
+                        } else {
+                            quotaReturned.merge(rs.getString(1), rs.getInt(3), Integer::sum);
+                        }
                     }
                 }
             }
         }
         freed.forEach((instance, n) -> LOG.warn("Instance {} stopped beating: {} of its deliveries are free for "
                 + "any instance now", instance, n));
+        quotaReturned.forEach((instance, n) -> LOG.warn("Instance {} stopped beating: {} quota units it held unused "
+                + "are back in the agencies' counters", instance, n));
+        if (quotaReturned.values().stream().anyMatch(n -> n > 0)) {
+            // alerts deferred while the dead instance's units were counted need not wait for the next reset
+            int released = quota.releaseDeferred().size();
+            if (released > 0) {
+                LOG.info("{} deferred alerts released into the quota a stopped instance left unused", released);
+            }
+        }
         return freed;
     }
 
-    /** A clean stop: this instance's row goes (its leases were given back or end on their own). */
+    /** A clean stop: this instance's row goes (its leases were given back or end on their own, its blocks settled). */
     public void stopped() {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(GONE)) {
             ps.setString(1, instanceId);
+            ps.setString(2, instanceId);
             ps.executeUpdate();
         } catch (SQLException e) {
             LOG.debug("instance row not removed: {}", e.getMessage());

@@ -35,13 +35,20 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Units are given back only to the hour and day they were taken from (epochs move on at each
  * reset). A reservation taken just before a reset and used just after it counts in the hour it was
- * taken in. An instance killed with {@code kill -9} leaves its live blocks counted until the reset.
+ * taken in.
+ *
+ * <p>A block belongs to a live instance: the grant records it in {@code quota_allowances} under this
+ * instance's id (the one it beats with, delivery.InstanceHeartbeat), and giving the rest back removes
+ * the record. When an instance stops beating (kill -9, a lost host), the instance that notices returns
+ * what the dead one had not used to the counters, in the statement that frees its deliveries, so its
+ * blocks are available to the others within seconds instead of at the next reset.
  */
 public final class AgencyQuota {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AgencyQuota.class);
     private static final String GRANT = SqlStatements.load("quota-grant");
     private static final String RELEASE = SqlStatements.load("quota-release");
+    private static final String GIVE_BACK = SqlStatements.load("quota-give-back");
     private static final String BLOCKS_HELD = SqlStatements.load("quota-blocks-held");
     private static final String MARK_THROTTLED = SqlStatements.load("quota-mark-throttled");
     private static final String RESET_HOUR = SqlStatements.load("quota-reset-hour");
@@ -50,6 +57,8 @@ public final class AgencyQuota {
     private static final String ENSURE_ROWS = SqlStatements.load("rate-limit-rows");
 
     private final DataSource dataSource;
+    /** The instance the blocks are recorded for; empty for jobs that only reset and release. */
+    private final Optional<String> instanceId;
     private final ZoneId zone;
     private final int maxBlock;
     private final long lifetimeNanos;
@@ -74,11 +83,17 @@ public final class AgencyQuota {
 
     /** For jobs (resets, releases) that do not hand out quota. */
     public AgencyQuota(DataSource dataSource, ZoneId zone) {
-        this(dataSource, zone, 1, Duration.ofSeconds(1));
+        this(dataSource, Optional.empty(), zone, 1, Duration.ofSeconds(1));
     }
 
-    public AgencyQuota(DataSource dataSource, ZoneId zone, int maxBlock, Duration lifetime) {
+    /** An instance's quota: its blocks are recorded as {@code instanceId}'s, the id it beats with. */
+    public AgencyQuota(DataSource dataSource, String instanceId, ZoneId zone, int maxBlock, Duration lifetime) {
+        this(dataSource, Optional.of(instanceId), zone, maxBlock, lifetime);
+    }
+
+    private AgencyQuota(DataSource dataSource, Optional<String> instanceId, ZoneId zone, int maxBlock, Duration lifetime) {
         this.dataSource = dataSource;
+        this.instanceId = instanceId;
         this.zone = zone;
         this.maxBlock = Math.max(1, maxBlock);
         this.lifetimeNanos = lifetime.toNanos();
@@ -101,7 +116,7 @@ public final class AgencyQuota {
             // the next block: twice the last one when it ran out within its lifetime, else what was used of it
             int want = live ? Math.min(maxBlock, Math.max(1, a.block * 2)) : Math.max(1, a.block - a.left);
             giveBack(agencyId, a);
-            int granted = grant(agencyId, Math.min(maxBlock, want), a);
+            int granted = grant(agencyId, Math.min(maxBlock, want), a, true);
             if (granted == 0) {
                 a.block = 0;
                 return false;
@@ -121,7 +136,7 @@ public final class AgencyQuota {
             want = Math.min(maxBlock, a.block * 2);
         }
         try {
-            int granted = grant(agencyId, want, taken);
+            int granted = grant(agencyId, want, taken, false);
             synchronized (a) {
                 if (granted > 0) {
                     if (taken.hourEpoch != a.hourEpoch || taken.dayEpoch != a.dayEpoch) {
@@ -172,7 +187,12 @@ public final class AgencyQuota {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(RELEASE)) {
             // no live block: the reservation came from the current epochs as far as this instance knows
             Allowance known = a == null ? new Allowance() : a;
-            bindRelease(ps, known.hourEpoch, known.dayEpoch, 1, agencyId);
+            ps.setInt(1, 1);
+            ps.setString(2, instanceId.orElse(""));
+            ps.setLong(3, agencyId);
+            ps.setLong(4, known.hourEpoch);
+            ps.setLong(5, known.dayEpoch);
+            bindRelease(ps, 5, known.hourEpoch, known.dayEpoch, 1, agencyId);
             ps.executeUpdate();
         }
     }
@@ -204,44 +224,60 @@ public final class AgencyQuota {
         if (a.left <= 0) {
             return;
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(RELEASE)) {
-            bindRelease(ps, a.hourEpoch, a.dayEpoch, a.left, agencyId);
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(GIVE_BACK)) {
+            ps.setString(1, instanceId.orElse(""));
+            ps.setLong(2, agencyId);
+            ps.setLong(3, a.hourEpoch);
+            ps.setLong(4, a.dayEpoch);
+            bindRelease(ps, 4, a.hourEpoch, a.dayEpoch, a.left, agencyId);
             ps.executeUpdate();
         }
         a.left = 0;
     }
 
-    private static void bindRelease(PreparedStatement ps, long hourEpoch, long dayEpoch, int units, long agencyId)
-            throws SQLException {
-        ps.setLong(1, hourEpoch);
-        ps.setInt(2, units);
-        ps.setLong(3, dayEpoch);
-        ps.setInt(4, units);
-        ps.setLong(5, agencyId);
+    /** Binds the counters' part of a give-back after the first {@code before} parameters. */
+    private static void bindRelease(PreparedStatement ps, int before, long hourEpoch, long dayEpoch, int units,
+            long agencyId) throws SQLException {
+        ps.setLong(before + 1, hourEpoch);
+        ps.setInt(before + 2, units);
+        ps.setLong(before + 3, dayEpoch);
+        ps.setInt(before + 4, units);
+        ps.setLong(before + 5, agencyId);
     }
 
-    /** Takes up to {@code want} units; records the epochs they belong to. An agency without its row gets the defaults. */
-    private int grant(long agencyId, int want, Allowance a) throws SQLException {
+    /**
+     * Takes up to {@code want} units and records them as this instance's block ({@code fresh}: a new
+     * block, else added to the live one); records the epochs they belong to. An agency without its row
+     * gets the defaults.
+     */
+    private int grant(long agencyId, int want, Allowance a, boolean fresh) throws SQLException {
+        String instance = instanceId.orElseThrow(() -> new IllegalStateException(
+                "this AgencyQuota only resets and releases; an instance's quota needs its instance id"));
         try (Connection c = dataSource.getConnection()) {
-            int granted = grant(c, agencyId, want, a);
+            int granted = grant(c, instance, agencyId, want, a, fresh);
             if (granted > 0) {
                 return granted;
             }
             try (PreparedStatement ps = c.prepareStatement(ENSURE_ROWS)) {
                 if (ps.executeUpdate() > 0) {
-                    return grant(c, agencyId, want, a);
+                    return grant(c, instance, agencyId, want, a, fresh);
                 }
             }
             return 0;
         }
     }
 
-    private int grant(Connection c, long agencyId, int want, Allowance a) throws SQLException {
+    private int grant(Connection c, String instance, long agencyId, int want, Allowance a, boolean fresh)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(GRANT)) {
             ps.setInt(1, want);
             ps.setLong(2, agencyId);
             // unused units come back within a lifetime plus one settle period
             ps.setDouble(3, 2.0 * lifetimeNanos / 1e9 + 1);
+            ps.setString(4, instance);
+            ps.setBoolean(5, fresh);
+            ps.setBoolean(6, fresh);
+            ps.setBoolean(7, fresh);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return 0;

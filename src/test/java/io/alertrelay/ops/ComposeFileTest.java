@@ -50,7 +50,8 @@ class ComposeFileTest {
             assertThat(probe).as(name).contains("io.alertrelay.ops.HealthProbe", "alert-relay.jar",
                     "http://127.0.0.1:" + port + "/observe/health/ready");
             Class.forName(String.valueOf(probe.get(probe.indexOf("io.alertrelay.ops.HealthProbe"))));
-            assertThat(dockerfile).contains("WORKDIR /opt/alert-relay").contains("alert-relay.jar");
+            assertThat(dockerfile).contains("WORKDIR /opt/alert-relay").contains("alert-relay.jar")
+                    .as("the image's JVM takes JAVA_OPTS").contains("$JAVA_OPTS");
 
             String volume = String.valueOf(((List<?>) relay.get("volumes")).get(0));
             assertThat(volume).as(name).endsWith(":" + env.get("RELAY_DATA_DIR"));

@@ -38,6 +38,16 @@ final class RelayProcess implements AutoCloseable {
     }
 
     static RelayProcess start(String dbUrl, String receiverBaseUrl, Map<String, String> overrides) {
+        return start(dbUrl, receiverBaseUrl, overrides, Map.of());
+    }
+
+    /**
+     * As {@link #start(String, String, Map)}, with these variables added to the process environment
+     * (as a container or systemd unit would set them). A test setting a property through the environment
+     * keeps that property out of {@code overrides}: a system property wins over the environment.
+     */
+    static RelayProcess start(String dbUrl, String receiverBaseUrl, Map<String, String> overrides,
+            Map<String, String> environment) {
         int port = TestRelay.freePort();
         Path dir = TestRelay.tempDir();
         Map<String, String> props = new LinkedHashMap<>();
@@ -59,8 +69,10 @@ final class RelayProcess implements AutoCloseable {
         command.add("io.alertrelay.AlertRelay");
         Path log = dir.resolve("relay.log");
         try {
-            Process p = new ProcessBuilder(command).directory(Path.of("").toAbsolutePath().toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).directory(Path.of("").toAbsolutePath().toFile())
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().putAll(environment);
+            Process p = builder.start();
             return new RelayProcess(p, port, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -118,9 +118,19 @@ class TwoInstancesOneDatabaseTest {
                 agencies.receivedAt("/demo/agencies/FIRS").forEach(r -> firstArrival.merge(r.header("webhook-id"), r.atMillis(), Math::min));
                 assertThat(repeated).allSatisfy(id -> assertThat(firstArrival.get(id)).isLessThanOrEqualTo(killedAt.get()));
                 assertThat((long) repeated.size()).isLessThanOrEqualTo(leasedByKilled);
+                // the killed instance's quota blocks are no longer on record: what it left unused is back
+                await().atMost(Duration.ofSeconds(30)).until(() -> count(db, "SELECT count(*) FROM quota_allowances "
+                        + "WHERE instance_id LIKE '%/" + b.pid() + "/%'") == 0);
+                long firsCounted = count(db, "SELECT hour_count FROM agency_rate_limits r JOIN agencies g "
+                        + "ON g.id = r.agency_id WHERE g.name = 'FIRS'");
+                long firsDelivered = count(db, "SELECT count(*) FROM deliveries d JOIN agencies g ON g.id = d.agency_id "
+                        + "WHERE g.name = 'FIRS' AND d.status = 'delivered'");
+                assertThat(firsCounted).as("FIRS counted vs delivered").isGreaterThanOrEqualTo(firsDelivered);
                 System.out.printf("two instances: drugs %d accepted; food %d accepted, %d refused after kill; "
-                                + "%d deliveries leased by the killed instance, %d re-sent after takeover%n",
-                        drugs.accepted.size(), food.accepted.size(), food.refused.get(), leasedByKilled, repeated.size());
+                                + "%d deliveries leased by the killed instance, %d re-sent after takeover; FIRS quota counted %d "
+                        + "for %d delivered%n",
+                        drugs.accepted.size(), food.accepted.size(), food.refused.get(), leasedByKilled, repeated.size(),
+                        firsCounted, firsDelivered);
             }
         }
     }

@@ -33,16 +33,20 @@ class AgencyQuotaTest {
         return TestAgencies.create(relay, "http://127.0.0.1:9/unused", perHour, 1000);
     }
 
+    private static String instanceId() {
+        return "quota-test/" + java.util.UUID.randomUUID();
+    }
+
     /** One instance's quota: blocks of up to 64 that stay live for 30 s (no settle within a test). */
     private AgencyQuota instance() {
-        return new AgencyQuota(db, ZONE, 64, Duration.ofSeconds(30));
+        return new AgencyQuota(db, instanceId(), ZONE, 64, Duration.ofSeconds(30));
     }
 
     @Test
     void twoInstancesHammeringOneAgencyNeverExceedItsLimitAndTheCountersEndAtWhatWasTaken() throws Exception {
         Agency agency = agencyWithHourLimit(100);
-        AgencyQuota a = new AgencyQuota(db, ZONE, 16, Duration.ofMillis(300));
-        AgencyQuota b = new AgencyQuota(db, ZONE, 16, Duration.ofMillis(300));
+        AgencyQuota a = new AgencyQuota(db, instanceId(), ZONE, 16, Duration.ofMillis(300));
+        AgencyQuota b = new AgencyQuota(db, instanceId(), ZONE, 16, Duration.ofMillis(300));
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Future<Integer>> taken = new ArrayList<>();
         for (int t = 0; t < 8; t++) {
