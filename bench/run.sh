@@ -10,6 +10,7 @@
 #   bench/run.sh --seconds 30 --concurrency 64 --e2e-rate 500 --ingest-rate 1000 --label mine
 #   bench/run.sh --profile       # also records a JFR profile of the relay next to the JSON
 #
+# The bench program is bench/src/io/alertrelay/bench/ (RelayBench and a class per step), compiled here.
 # Environment: BENCH_JAVA_OPTS (JVM options of the relay, default below), JAVA_HOME.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,6 +66,9 @@ if [ "$build" = 1 ]; then
   echo "building target/alert-relay.jar ..."
   mvn -q -DskipTests package
 fi
+# the bench itself (bench/src), against the relay's classes and libraries in the jar
+rm -rf target/bench-classes
+javac -d target/bench-classes -cp target/alert-relay.jar $(find bench/src -name '*.java')
 
 # ---- a relay of our own: temporary data dir, free port, secrets we know
 work=$(mktemp -d /tmp/alert-relay-bench.XXXXXX)
@@ -160,7 +164,7 @@ else
 fi
 pg_port=$(sed -n 's/.*Embedded PostgreSQL running on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/relay.log" | head -1)
 
-java -cp target/alert-relay.jar bench/RelayBench.java \
+java -cp target/bench-classes:target/alert-relay.jar io.alertrelay.bench.RelayBench \
   --url "http://127.0.0.1:$port" --db-url "jdbc:postgresql://127.0.0.1:$pg_port/relay" --pid "$relay_pid" \
   --jwt-secret "$jwt_secret" --master-key "$master_key" --out "$results" --label "$label" \
   --seconds "$seconds" --warmup "$warmup" --ceiling-seconds "$ceiling" --concurrency "$concurrency" \
