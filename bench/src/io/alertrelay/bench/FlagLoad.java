@@ -154,8 +154,9 @@ final class FlagLoad {
     }
 
     /**
-     * Closed loop: wrk keeps {@code connections} requests in flight for the phase, over {@code codes} codes
-     * of each category.
+     * Closed loop: wrk keeps {@code connections} requests in flight for the phase, flags spread over
+     * {@code codes} product codes (code number {@code k} of category {@code letters[k % letters]}), so
+     * {@code codes = 1} puts every flag on one code.
      */
     Map<String, Object> closedLoop(String name, int connections, int seconds, String phase, List<String> letters,
                                    int codes) throws Exception {
@@ -165,12 +166,13 @@ final class FlagLoad {
         out.put("connections", connections);
         out.put("seconds", seconds);
         out.put("categories", letters.stream().map(BenchCatalogue.CATEGORIES::get).toList());
+        out.put("codes", codes);
         if (opt.wrk().isEmpty()) {
             out.put("skipped", "wrk not found");
             return out;
         }
-        System.out.printf(Locale.ROOT, "phase %-10s %d connections for %d s, from %s%n", name, connections, seconds,
-                Instant.now());
+        System.out.printf(Locale.ROOT, "phase %-10s %d connections for %d s over %d codes, from %s%n", name,
+                connections, seconds, codes, Instant.now());
         receiver.expectPhase("BENCH-" + phase);
         Path script = Files.createTempFile("bench-flags", ".lua");
         Files.writeString(script, """
@@ -184,8 +186,8 @@ final class FlagLoad {
                 %s
                 request = function()
                   counter = counter + 1
-                  local path = string.format("/api/codes/BENCH-%s-%%s-%%06d/flag", cats[(counter %% #cats) + 1],
-                    (math.floor(counter / #cats) %% n) + 1)
+                  local k = counter %% n
+                  local path = string.format("/api/codes/BENCH-%s-%%s-%%06d/flag", cats[(k %% #cats) + 1], k + 1)
                   return wrk.format(nil, path)
                 end
                 """.formatted(String.join(", ", letters.stream().map(l -> "\"" + l + "\"").toList()), codes,
@@ -193,6 +195,7 @@ final class FlagLoad {
                 phase) + Ceilings.WRK_DONE);
         long before = RelayDatabase.flags(opt, phase);
         Sampler.Mark mark = sampler.mark();
+        long loadStart = System.nanoTime();
         List<String> cmd = List.of(opt.wrk(), "-t", "2", "-c", String.valueOf(connections), "-d", seconds + "s",
                 "--timeout", "10s", "-s", script.toString(), opt.url());
         Map<String, Object> wrk = Ceilings.wrkResult(Commands.run(cmd, seconds + 60));
@@ -202,17 +205,31 @@ final class FlagLoad {
         long drainStart = System.nanoTime();
         VerifyingReceiver.PhaseDeliveries deliveries = receiver.await("BENCH-" + phase, (int) expected,
                 Duration.ofSeconds(180));
+        // the CPU of the whole work, flags and their deliveries: from the load's start to the last arrival
+        Sampler.Usage untilDelivered = sampler.since(mark);
         out.put("wrk", wrk);
         out.put("durableFlags", flags);
         double secs = wrk.get("seconds") instanceof Double d ? d : seconds;
-        out.put("acceptedPerSecond", round((((Number) wrk.getOrDefault("requests", 0L)).longValue()
-                - ((Number) wrk.getOrDefault("non2xx", 0L)).longValue()) / secs));
+        long accepted = ((Number) wrk.getOrDefault("requests", 0L)).longValue()
+                - ((Number) wrk.getOrDefault("non2xx", 0L)).longValue();
+        // each 2xx came after its flag's commit: fewer flags in the database than that is a lost flag
+        out.put("accepted", accepted);
+        out.put("acceptedPerSecond", round(accepted / secs));
         out.put("durableFlagsPerSecond", round(flags / secs));
         out.put("ingestMs", Map.of("p50", wrk.getOrDefault("p50Ms", 0), "p95", wrk.getOrDefault("p95Ms", 0),
                 "p99", wrk.getOrDefault("p99Ms", 0), "max", wrk.getOrDefault("maxMs", 0)));
         out.put("deliveries", deliveries.counts((int) expected));
-        out.put("deliveryDrainSecondsAfterLoad", round(deliveries.lastArrivalNanos() > drainStart
-                ? (deliveries.lastArrivalNanos() - drainStart) / 1e9 : 0));
+        double drain = deliveries.lastArrivalNanos() > drainStart ? (deliveries.lastArrivalNanos() - drainStart) / 1e9 : 0;
+        out.put("deliveryDrainSecondsAfterLoad", round(drain));
+        if (expected > 0) {
+            // flags accepted and delivered: every delivery in, from the load's start to the last arrival
+            double deliveriesPerFlag = (double) expected / Math.max(1, flags);
+            double deliveredFlags = Math.min(flags, deliveries.distinct() / deliveriesPerFlag);
+            double untilLast = Math.max(secs, (deliveries.lastArrivalNanos() - loadStart) / 1e9);
+            out.put("deliveredFlags", Math.round(deliveredFlags));
+            out.put("acceptedAndDeliveredPerSecond", round(deliveredFlags / untilLast));
+            out.put("cpuMsPerDeliveredFlag", untilDelivered.perFlag(Math.round(deliveredFlags)));
+        }
         out.put("resources", usage.toMap());
         out.put("cpuMsPerFlag", usage.perFlag(flags));
         Files.deleteIfExists(script);

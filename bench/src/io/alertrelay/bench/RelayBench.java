@@ -23,6 +23,9 @@ import java.util.Map;
  */
 public final class RelayBench {
 
+    /** The many-code phase's spread: flags over this many product codes (SPEC §10's hot code compares with it). */
+    static final int MANY_CODES = 500;
+
     private RelayBench() {
     }
 
@@ -50,15 +53,16 @@ public final class RelayBench {
         // warm-up of 7,500 flags (half the rate, 30 s) left the compilations to the first measured phase (jstat)
         int warmupRate = Math.max(100, opt.e2eRate());
         int warmupCodes = Math.max(1000, warmupRate * opt.warmupSeconds() + 1000);
-        int thruCodes = Math.max(5000, opt.concurrency() * 1500 * opt.seconds() / 30);
+        int intakeCodes = Math.max(5000, opt.concurrency() * 1500 * opt.seconds() / 30);
         List<String> deliveredLetters = List.of("D", "F", "C");
         List<BenchCatalogue.PhaseCodes> codes = List.of(
                 new BenchCatalogue.PhaseCodes("W", deliveredLetters, warmupCodes),
                 new BenchCatalogue.PhaseCodes("E", deliveredLetters, codesPerCategory),
                 new BenchCatalogue.PhaseCodes("I", deliveredLetters, codesPerCategory),
                 new BenchCatalogue.PhaseCodes("N", List.of("O"), codesPerCategory),
-                new BenchCatalogue.PhaseCodes("T", deliveredLetters, thruCodes),
-                new BenchCatalogue.PhaseCodes("O", List.of("O"), thruCodes));
+                new BenchCatalogue.PhaseCodes("M", deliveredLetters, MANY_CODES),
+                new BenchCatalogue.PhaseCodes("H", deliveredLetters.subList(0, 1), 1),
+                new BenchCatalogue.PhaseCodes("O", List.of("O"), intakeCodes));
 
         try (VerifyingReceiver receiver = new VerifyingReceiver();
              Sampler sampler = new Sampler(opt.pid(), RelayDatabase.postmasterPid(opt));
@@ -85,10 +89,13 @@ public final class RelayBench {
             // the same rate with flags no agency hears of: the intake's latency when it has the machine to itself
             phases.add(load.fixedRate("ingest-only", opt.ingestRate(), opt.seconds(), "N", List.of("O"), "high",
                     codesPerCategory));
-            phases.add(load.closedLoop("throughput", opt.concurrency(), opt.seconds(), "T", deliveredLetters,
-                    thruCodes));
+            // accepted and delivered at a fixed concurrency, one agency per flag: flags spread over 500 codes, then
+            // every flag on one code (a counterfeit going viral), at the same concurrency (SPEC §10: >= 0.9x)
+            phases.add(load.closedLoop("many-codes", opt.concurrency(), opt.seconds(), "M", deliveredLetters,
+                    MANY_CODES));
+            phases.add(load.closedLoop("one-code", opt.concurrency(), opt.seconds(), "H", deliveredLetters, 1));
             // the intake on its own: flags of a category no agency hears of (recorded, no deliveries)
-            phases.add(load.closedLoop("intake", opt.concurrency(), opt.seconds(), "O", List.of("O"), thruCodes));
+            phases.add(load.closedLoop("intake", opt.concurrency(), opt.seconds(), "O", List.of("O"), intakeCodes));
             report.put("phases", phases);
             report.put("quotaCheck", Map.of("inPipeline", quota.inPipeline(), "underLoad", quota.underLoad(),
                     "idle", quota.idle()));
