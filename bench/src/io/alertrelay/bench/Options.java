@@ -4,10 +4,14 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The benchmark's settings, as bench/run.sh passes them ({@code --name value} pairs). */
+/**
+ * The benchmark's settings, as bench/run.sh passes them ({@code --name value} pairs). Without
+ * {@code kafkaBrokers} the Kafka phase is skipped, for the reason in {@code kafkaSkipped}.
+ */
 record Options(String url, String dbUrl, long pid, String jwtSecret, String masterKey, Path out, int warmupSeconds,
                int seconds, int e2eRate, int ingestRate, int concurrency, int ceilingSeconds, String wrk,
-               String pgbench, int quotaProbes, String label, boolean profile, boolean check) {
+               String pgbench, int quotaProbes, String label, boolean profile, boolean check, String kafkaBrokers,
+               int kafkaRate, String kafkaSkipped) {
 
     static Options parse(String[] args) {
         Map<String, String> o = new HashMap<>();
@@ -26,6 +30,8 @@ record Options(String url, String dbUrl, long pid, String jwtSecret, String mast
                 Integer.parseInt(o.getOrDefault("concurrency", "32")),
                 Integer.parseInt(o.getOrDefault("ceiling-seconds", "10")), o.getOrDefault("wrk", ""),
                 o.getOrDefault("pgbench", ""), Integer.parseInt(o.getOrDefault("quota-probes", "2000")),
-                o.getOrDefault("label", ""), "1".equals(o.get("profile")), "1".equals(o.get("check")));
+                o.getOrDefault("label", ""), "1".equals(o.get("profile")), "1".equals(o.get("check")),
+                o.getOrDefault("kafka-brokers", ""), Integer.parseInt(o.getOrDefault("kafka-rate", "200")),
+                o.getOrDefault("kafka-skipped", "no broker given (--kafka-brokers)"));
     }
 }

@@ -47,7 +47,7 @@ public final class RelayBench {
         report.put("settings", Map.of("warmupSeconds", opt.warmupSeconds(), "phaseSeconds", opt.seconds(),
                 "e2eRate", opt.e2eRate(), "ingestRate", opt.ingestRate(), "concurrency", opt.concurrency(),
                 "ceilingSeconds", opt.ceilingSeconds(), "label", opt.label()));
-        String token = ReporterToken.hs256(opt.jwtSecret());
+        String token = BearerToken.reporter(opt.jwtSecret());
         int codesPerCategory = Math.max(1000, Math.max(opt.e2eRate(), opt.ingestRate()) * opt.seconds() / 3 + 1000);
         // the warm-up runs at the e2e rate: per-flag code must be called ~15,000 times before C2 compiles it, and a
         // warm-up of 7,500 flags (half the rate, 30 s) left the compilations to the first measured phase (jstat)
@@ -62,7 +62,9 @@ public final class RelayBench {
                 new BenchCatalogue.PhaseCodes("N", List.of("O"), codesPerCategory),
                 new BenchCatalogue.PhaseCodes("M", deliveredLetters, MANY_CODES),
                 new BenchCatalogue.PhaseCodes("H", deliveredLetters.subList(0, 1), 1),
-                new BenchCatalogue.PhaseCodes("O", List.of("O"), intakeCodes));
+                new BenchCatalogue.PhaseCodes("O", List.of("O"), intakeCodes),
+                new BenchCatalogue.PhaseCodes("J", List.of("D"), 1), // the Kafka phase's probe
+                new BenchCatalogue.PhaseCodes("K", List.of("D"), KafkaPhase.codes(opt)));
 
         try (VerifyingReceiver receiver = new VerifyingReceiver();
              Sampler sampler = new Sampler(opt.pid(), RelayDatabase.postmasterPid(opt));
@@ -96,6 +98,12 @@ public final class RelayBench {
             phases.add(load.closedLoop("one-code", opt.concurrency(), opt.seconds(), "H", deliveredLetters, 1));
             // the intake on its own: flags of a category no agency hears of (recorded, no deliveries)
             phases.add(load.closedLoop("intake", opt.concurrency(), opt.seconds(), "O", List.of("O"), intakeCodes));
+            // last: it points NAFDAC's alerts at a Kafka topic
+            if (opt.kafkaBrokers().isEmpty()) {
+                report.put("kafka", Map.of("skipped", opt.kafkaSkipped()));
+            } else {
+                phases.add(new KafkaPhase(opt, BearerToken.admin(opt.jwtSecret()), sampler).run());
+            }
             report.put("phases", phases);
             report.put("quotaCheck", Map.of("inPipeline", quota.inPipeline(), "underLoad", quota.underLoad(),
                     "idle", quota.idle()));

@@ -78,6 +78,14 @@ final class Report {
                             + "/" + pct(r.get("stealPercentOfOneCore")),
                     r.get("relayRssMaxMiB"), relayPg(p.get("cpuMsPerFlag")), relayPg(p.get("cpuMsPerDeliveredFlag")));
         }
+        if (report.get("kafka") instanceof Map<?, ?> kafka) {
+            System.out.println("kafka       skipped: " + kafka.get("skipped"));
+        }
+        for (Map<String, Object> p : phases) {
+            if ("kafka".equals(p.get("name"))) {
+                printKafkaBesideHttp(p, phases);
+            }
+        }
         System.out.println();
         System.out.println("Ceilings of this machine (same client count):");
         System.out.printf(Locale.ROOT, "  pgbench single-row INSERT, %s clients: %s commits/s (avg %s ms)%n",
@@ -112,6 +120,22 @@ final class Report {
                     + t.get("pgbenchCommitsPerSecond") + "/s)" : "";
             System.out.printf(Locale.ROOT, "  %-7s %-78s %-7s measured %s%s%n", (Boolean) t.get("met") ? "met" : "not met",
                     t.get("target"), t.get("goal"), t.get("measured"), beside);
+        }
+    }
+
+    /** The Kafka phase's figures next to the HTTP phase with one delivery per flag. */
+    @SuppressWarnings("unchecked")
+    private static void printKafkaBesideHttp(Map<String, Object> kafka, List<Map<String, Object>> phases) {
+        System.out.printf(Locale.ROOT, "kafka: %s records/s in (%s offered), %s flags/s accepted and delivered, end to end "
+                        + "(partner publish -> alert record read) p50/p95/p99 %s ms%n", kafka.get("acceptedPerSecond"),
+                kafka.get("targetRate"), kafka.get("acceptedAndDeliveredPerSecond"),
+                triple((Map<String, Object>) kafka.get("endToEndMs")));
+        for (Map<String, Object> p : phases) {
+            if ("ingest".equals(p.get("name"))) {
+                System.out.printf(Locale.ROOT, "http:  %s flags/s accepted (%s offered), end to end (202 -> agency "
+                                + "received) p50/p95/p99 %s ms%n", p.get("acceptedPerSecond"), p.get("targetRate"),
+                        triple((Map<String, Object>) p.get("endToEndMs")));
+            }
         }
     }
 
