@@ -4,7 +4,7 @@
 # machine's ceilings (pgbench, wrk) and drives flags on loopback only, then prints a table and
 # writes bench/results/<timestamp>.json. Everything it starts, it stops.
 #
-#   bench/run.sh                 # the full run: about 5 minutes
+#   bench/run.sh                 # the full run: about 6 minutes
 #   bench/run.sh --smoke         # a few seconds per phase, to check that it works (fails on lost flags or
 #                                # missing/unverifiable deliveries: --check; CI runs it after the tests)
 #   bench/run.sh --seconds 30 --concurrency 64 --e2e-rate 500 --ingest-rate 1000 --label mine
@@ -35,7 +35,7 @@ while [ $# -gt 0 ]; do
     --check) check=1; shift ;;
     --no-kafka) kafka=0; shift ;;
     --kafka-rate) kafka_rate=$2; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
