@@ -10,7 +10,7 @@
 #   bench/run.sh --seconds 30 --concurrency 64 --e2e-rate 500 --ingest-rate 1000 --label mine
 #   bench/run.sh --profile       # also records a JFR profile of the relay next to the JSON
 #   bench/run.sh --no-kafka      # without the Kafka phase (it starts the tests' KRaft broker otherwise)
-#   bench/run.sh --kafka-rate 300  # signed partner records per second in the Kafka phase (default 200)
+#   bench/run.sh --kafka-rate 300  # signed partner records per second in the Kafka phase (default 100)
 #
 # The bench program is bench/src/io/alertrelay/bench/ (RelayBench and a class per step), compiled here.
 # Environment: BENCH_JAVA_OPTS (JVM options of the relay, default below), JAVA_HOME.
@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=20 warmup=40 ceiling=10 concurrency=32 e2e_rate=500 ingest_rate=1000 label="" build=1 profile=0 keep=0 check=0
-kafka=1 kafka_rate=200
+kafka=1 kafka_rate=100
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift 2 ;;

@@ -122,13 +122,6 @@ final class KafkaAlertsReader implements Runnable {
         lastArrival.set(0);
     }
 
-    void awaitDistinct(long expected, Duration limit) throws InterruptedException {
-        long until = System.nanoTime() + limit.toNanos();
-        while (arrivals.size() < expected && System.nanoTime() < until) {
-            Thread.sleep(50); // a benchmark polling its own counter, not a test synchronising
-        }
-    }
-
     void stop() {
         running.set(false);
     }

@@ -31,7 +31,7 @@ record Options(String url, String dbUrl, long pid, String jwtSecret, String mast
                 Integer.parseInt(o.getOrDefault("ceiling-seconds", "10")), o.getOrDefault("wrk", ""),
                 o.getOrDefault("pgbench", ""), Integer.parseInt(o.getOrDefault("quota-probes", "2000")),
                 o.getOrDefault("label", ""), "1".equals(o.get("profile")), "1".equals(o.get("check")),
-                o.getOrDefault("kafka-brokers", ""), Integer.parseInt(o.getOrDefault("kafka-rate", "200")),
+                o.getOrDefault("kafka-brokers", ""), Integer.parseInt(o.getOrDefault("kafka-rate", "100")),
                 o.getOrDefault("kafka-skipped", "no broker given (--kafka-brokers)"));
     }
 }
