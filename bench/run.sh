@@ -140,7 +140,7 @@ cat >"$work/routes/bench-ping.camel.yaml" <<'YAML'
 YAML
 
 # ---- a Kafka broker for the Kafka phase: the tests' single-node KRaft broker, on free loopback ports
-kafka_brokers="" kafka_skipped="--no-kafka"
+kafka_brokers="" kafka_skipped="--no-kafka given"
 if [ "$kafka" = 1 ]; then
   echo "starting a Kafka broker (KRaft, as the tests do) ..."
   java -cp target/bench-classes:target/alert-relay.jar io.alertrelay.bench.KafkaBrokerLauncher >"$work/kafka.log" 2>&1 &
@@ -152,7 +152,7 @@ if [ "$kafka" = 1 ]; then
     sleep 0.5
   done
   if [ -z "$kafka_brokers" ]; then
-    kafka_skipped="no Kafka broker started (see the lines above)"
+    kafka_skipped="no Kafka broker started (its log is printed above the table)"
     echo "no Kafka broker, the Kafka phase is skipped:"; tail -20 "$work/kafka.log"
     kill "$kafka_pid" 2>/dev/null || true
   fi

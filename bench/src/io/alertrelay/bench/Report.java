@@ -79,7 +79,7 @@ final class Report {
                     r.get("relayRssMaxMiB"), relayPg(p.get("cpuMsPerFlag")), relayPg(p.get("cpuMsPerDeliveredFlag")));
         }
         if (report.get("kafka") instanceof Map<?, ?> kafka) {
-            System.out.println("kafka       skipped: " + kafka.get("skipped"));
+            System.out.println("kafka       not run: " + kafka.get("skipped"));
         }
         for (Map<String, Object> p : phases) {
             if ("kafka".equals(p.get("name"))) {
