@@ -4,7 +4,7 @@
 # machine's ceilings (pgbench, wrk) and drives flags on loopback only, then prints a table and
 # writes bench/results/<timestamp>.json. Everything it starts, it stops.
 #
-#   bench/run.sh                 # the full run: about 6 minutes
+#   bench/run.sh                 # the full run: about 5 minutes
 #   bench/run.sh --smoke         # a few seconds per phase, to check that it works (fails on lost flags or
 #                                # missing/unverifiable deliveries: --check; CI runs it after the tests)
 #   bench/run.sh --seconds 30 --concurrency 64 --e2e-rate 500 --ingest-rate 1000 --label mine
