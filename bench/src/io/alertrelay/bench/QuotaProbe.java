@@ -130,6 +130,10 @@ final class QuotaProbe {
         ps.setInt(1, 1);
         ps.setLong(2, agencyId);
         ps.setDouble(3, 3.0); // blocks_until (set only by grants of more than one unit)
+        ps.setString(4, "bench-quota-probe"); // the instance the allowance is recorded for
+        ps.setBoolean(5, false);
+        ps.setBoolean(6, false);
+        ps.setBoolean(7, false);
         try (ResultSet rs = ps.executeQuery()) {
             rs.next();
         }
