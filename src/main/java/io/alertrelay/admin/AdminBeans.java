@@ -39,11 +39,13 @@ public final class AdminBeans {
         });
         boolean allowPrivate = settings.getBoolean("relay.delivery.allow-private-targets", false);
         main.bind("auditLog", audit);
-        main.bind("adminRateLimits", new RateLimitAdmin(dataSource, json));
+        // the one reader of JSON request bodies (io.alertrelay.http.JsonBodies), bound before the admin beans
+        io.alertrelay.http.JsonBodies bodies = main.lookup(io.alertrelay.http.JsonBodies.BEAN, io.alertrelay.http.JsonBodies.class);
+        main.bind("adminRateLimits", new RateLimitAdmin(dataSource, bodies));
         AgencyWebhooks agencyWebhooks = new AgencyWebhooks(dataSource, json);
-        main.bind("adminWebhooks", new WebhookAdmin(dataSource, cipher, new WebhookTargets(allowPrivate, transports), json,
+        main.bind("adminWebhooks", new WebhookAdmin(dataSource, cipher, new WebhookTargets(allowPrivate, transports), bodies,
                 agencyWebhooks));
-        main.bind("adminWebhookSigning", new WebhookSigningAdmin(dataSource, cipher, json, agencyWebhooks,
+        main.bind("adminWebhookSigning", new WebhookSigningAdmin(dataSource, cipher, bodies, agencyWebhooks,
                 Duration.parse(settings.get("relay.admin.secret-rotation-grace", "PT24H"))));
         main.bind("adminWebhookTests", new WebhookTestAdmin(dataSource, json, agencyWebhooks,
                 Duration.parse(settings.get("relay.admin.webhook-test-timeout", "PT35S"))));

@@ -1,9 +1,6 @@
 package io.alertrelay.admin;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alertrelay.http.ApiProblem;
-import io.alertrelay.http.NulGuard;
 import org.apache.camel.Exchange;
 
 import java.time.Instant;
@@ -65,26 +62,6 @@ final class AdminRequests {
     static Optional<String> text(Exchange exchange, String name) {
         String raw = exchange.getMessage().getHeader(name, String.class);
         return raw == null || raw.isBlank() ? Optional.empty() : Optional.of(raw.trim());
-    }
-
-    /** The body as a JSON object (an empty body is an empty object when {@code optional}). */
-    static JsonNode jsonObject(Exchange exchange, ObjectMapper json, boolean optional) {
-        String body = exchange.getMessage().getBody(String.class);
-        if (body == null || body.isBlank()) {
-            if (optional) {
-                return json.createObjectNode();
-            }
-            throw ApiProblem.badRequest("missing body", "expected a JSON object");
-        }
-        try {
-            JsonNode node = json.readTree(body);
-            if (node == null || !node.isObject()) {
-                throw ApiProblem.badRequest("invalid body", "expected a JSON object");
-            }
-            return NulGuard.json("", node);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ApiProblem(400, "malformed JSON", java.util.List.of(e.getOriginalMessage()));
-        }
     }
 
     static String iso(OffsetDateTime t) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alertrelay.db.SqlStatements;
 import io.alertrelay.http.ApiProblem;
+import io.alertrelay.http.JsonBodies;
 import org.apache.camel.Exchange;
 
 import javax.sql.DataSource;
@@ -27,10 +28,12 @@ public final class RateLimitAdmin {
 
     private final DataSource dataSource;
     private final ObjectMapper json;
+    private final JsonBodies bodies;
 
-    public RateLimitAdmin(DataSource dataSource, ObjectMapper json) {
+    public RateLimitAdmin(DataSource dataSource, JsonBodies bodies) {
         this.dataSource = dataSource;
-        this.json = json;
+        this.bodies = bodies;
+        this.json = bodies.mapper();
     }
 
     public void list(Exchange exchange) throws SQLException {
@@ -41,9 +44,9 @@ public final class RateLimitAdmin {
         exchange.getMessage().setBody(one(AdminRequests.agency(exchange)));
     }
 
-    public void update(Exchange exchange) throws SQLException {
+    public void update(Exchange exchange) throws SQLException, com.fasterxml.jackson.core.JsonProcessingException {
         String agency = AdminRequests.agency(exchange);
-        JsonNode body = AdminRequests.jsonObject(exchange, json, false);
+        JsonNode body = bodies.adminObject(exchange, false);
         List<String> problems = new ArrayList<>();
         int perHour = limitField(body, "alertsPerHour", problems);
         int perDay = limitField(body, "alertsPerDay", problems);

@@ -6,6 +6,7 @@ import io.alertrelay.db.SqlStatements;
 import io.alertrelay.delivery.AgencyCircuitBreakers;
 import io.alertrelay.http.ApiProblem;
 import io.alertrelay.signing.SecretCipher;
+import io.alertrelay.http.JsonBodies;
 import org.apache.camel.Exchange;
 
 import javax.sql.DataSource;
@@ -44,14 +45,16 @@ public final class WebhookAdmin {
     private final SecretCipher cipher;
     private final WebhookTargets targets;
     private final ObjectMapper json;
+    private final JsonBodies bodies;
     private final AgencyWebhooks agencies;
 
-    WebhookAdmin(DataSource dataSource, SecretCipher cipher, WebhookTargets targets, ObjectMapper json,
+    WebhookAdmin(DataSource dataSource, SecretCipher cipher, WebhookTargets targets, JsonBodies bodies,
                  AgencyWebhooks agencies) {
         this.dataSource = dataSource;
         this.cipher = cipher;
         this.targets = targets;
-        this.json = json;
+        this.bodies = bodies;
+        this.json = bodies.mapper();
         this.agencies = agencies;
     }
 
@@ -93,9 +96,9 @@ public final class WebhookAdmin {
 
     // ------------------------------------------------------------------ register
 
-    public void register(Exchange exchange) throws SQLException {
+    public void register(Exchange exchange) throws SQLException, com.fasterxml.jackson.core.JsonProcessingException {
         String name = AdminRequests.agency(exchange);
-        JsonNode body = AdminRequests.jsonObject(exchange, json, false);
+        JsonNode body = bodies.adminObject(exchange, false);
         List<String> problems = new ArrayList<>();
         JsonNode urlNode = body.get("webhookUrl");
         if (urlNode == null || !urlNode.isTextual()) {

@@ -6,6 +6,7 @@ import io.alertrelay.db.SqlStatements;
 import io.alertrelay.http.ApiProblem;
 import io.alertrelay.signing.Ed25519Keys;
 import io.alertrelay.signing.SecretCipher;
+import io.alertrelay.http.JsonBodies;
 import org.apache.camel.Exchange;
 
 import javax.sql.DataSource;
@@ -33,22 +34,24 @@ public final class WebhookSigningAdmin {
     private final DataSource dataSource;
     private final SecretCipher cipher;
     private final ObjectMapper json;
+    private final JsonBodies bodies;
     private final AgencyWebhooks agencies;
     private final Duration defaultGrace;
 
-    WebhookSigningAdmin(DataSource dataSource, SecretCipher cipher, ObjectMapper json, AgencyWebhooks agencies,
+    WebhookSigningAdmin(DataSource dataSource, SecretCipher cipher, JsonBodies bodies, AgencyWebhooks agencies,
                         Duration defaultGrace) {
         this.dataSource = dataSource;
         this.cipher = cipher;
-        this.json = json;
+        this.bodies = bodies;
+        this.json = bodies.mapper();
         this.agencies = agencies;
         this.defaultGrace = defaultGrace;
     }
 
     /** Body (optional): {@code {"gracePeriod":"PT24H","signingAlgorithm":"ed25519"}}. */
-    public void rotate(Exchange exchange) throws SQLException {
+    public void rotate(Exchange exchange) throws SQLException, com.fasterxml.jackson.core.JsonProcessingException {
         String name = AdminRequests.agency(exchange);
-        JsonNode body = AdminRequests.jsonObject(exchange, json, true);
+        JsonNode body = bodies.adminObject(exchange, true);
         AgencyWebhooks.Agency a = agencies.require(name);
         List<String> problems = new ArrayList<>();
         String algorithm = AgencyWebhooks.algorithm(body.get("signingAlgorithm"), a.algorithm(), problems);
@@ -60,9 +63,9 @@ public final class WebhookSigningAdmin {
     }
 
     /** PATCH {@code {"signingAlgorithm":"ed25519"|"hmac-sha256","gracePeriod":"PT24H"}}: a rotation to another kind of key. */
-    public void changeSigning(Exchange exchange) throws SQLException {
+    public void changeSigning(Exchange exchange) throws SQLException, com.fasterxml.jackson.core.JsonProcessingException {
         String name = AdminRequests.agency(exchange);
-        JsonNode body = AdminRequests.jsonObject(exchange, json, false);
+        JsonNode body = bodies.adminObject(exchange, false);
         AgencyWebhooks.Agency a = agencies.require(name);
         List<String> problems = new ArrayList<>();
         if (body.get("signingAlgorithm") == null) {

@@ -58,6 +58,25 @@ public final class JsonBodies {
         if (body.length == 0) {
             throw ApiProblem.badRequest("request body is empty", expectedWhenEmpty);
         }
+        return parsedObject(body, expectedWhenNotObject);
+    }
+
+    /**
+     * An admin call's body, whatever its Content-Type (the admin API has never required one): a JSON
+     * object, 413 if too large; an empty body is an empty object when {@code optional}, else 400.
+     */
+    public ObjectNode adminObject(Exchange exchange, boolean optional) throws JsonProcessingException {
+        byte[] body = raw(exchange);
+        if (new String(body, StandardCharsets.UTF_8).isBlank()) {
+            if (optional) {
+                return json.createObjectNode();
+            }
+            throw ApiProblem.badRequest("request body is empty", "expected a JSON object");
+        }
+        return parsedObject(body, "expected a JSON object");
+    }
+
+    private ObjectNode parsedObject(byte[] body, String expectedWhenNotObject) throws JsonProcessingException {
         JsonNode node = json.readTree(new String(body, StandardCharsets.UTF_8));
         if (node == null || !node.isObject()) {
             throw expectedWhenNotObject == null ? ApiProblem.badRequest("request body must be a JSON object")
