@@ -2,6 +2,7 @@ package io.alertrelay.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alertrelay.config.RelaySettings;
+import io.alertrelay.http.JsonBodies;
 import io.alertrelay.security.RelaySecurity;
 import io.alertrelay.signing.SecretCipher;
 import org.apache.camel.main.BaseMainSupport;
@@ -39,8 +40,8 @@ public final class AdminBeans {
         });
         boolean allowPrivate = settings.getBoolean("relay.delivery.allow-private-targets", false);
         main.bind("auditLog", audit);
-        // the one reader of JSON request bodies (io.alertrelay.http.JsonBodies), bound before the admin beans
-        io.alertrelay.http.JsonBodies bodies = main.lookup(io.alertrelay.http.JsonBodies.BEAN, io.alertrelay.http.JsonBodies.class);
+        // the one reader of JSON request bodies, bound before the admin beans (RelayApplication.bindBeans)
+        JsonBodies bodies = main.lookup(JsonBodies.BEAN, JsonBodies.class);
         main.bind("adminRateLimits", new RateLimitAdmin(dataSource, bodies));
         AgencyWebhooks agencyWebhooks = new AgencyWebhooks(dataSource, json);
         main.bind("adminWebhooks", new WebhookAdmin(dataSource, cipher, new WebhookTargets(allowPrivate, transports), bodies,

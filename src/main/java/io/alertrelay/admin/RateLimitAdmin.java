@@ -1,5 +1,6 @@
 package io.alertrelay.admin;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alertrelay.db.SqlStatements;
@@ -44,7 +45,7 @@ public final class RateLimitAdmin {
         exchange.getMessage().setBody(one(AdminRequests.agency(exchange)));
     }
 
-    public void update(Exchange exchange) throws SQLException, com.fasterxml.jackson.core.JsonProcessingException {
+    public void update(Exchange exchange) throws SQLException, JsonProcessingException {
         String agency = AdminRequests.agency(exchange);
         JsonNode body = bodies.adminObject(exchange, false);
         List<String> problems = new ArrayList<>();

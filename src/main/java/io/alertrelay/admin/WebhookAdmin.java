@@ -1,12 +1,13 @@
 package io.alertrelay.admin;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alertrelay.db.SqlStatements;
 import io.alertrelay.delivery.AgencyCircuitBreakers;
 import io.alertrelay.http.ApiProblem;
-import io.alertrelay.signing.SecretCipher;
 import io.alertrelay.http.JsonBodies;
+import io.alertrelay.signing.SecretCipher;
 import org.apache.camel.Exchange;
 
 import javax.sql.DataSource;
@@ -96,7 +97,7 @@ public final class WebhookAdmin {
 
     // ------------------------------------------------------------------ register
 
-    public void register(Exchange exchange) throws SQLException, com.fasterxml.jackson.core.JsonProcessingException {
+    public void register(Exchange exchange) throws SQLException, JsonProcessingException {
         String name = AdminRequests.agency(exchange);
         JsonNode body = bodies.adminObject(exchange, false);
         List<String> problems = new ArrayList<>();

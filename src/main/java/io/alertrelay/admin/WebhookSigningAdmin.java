@@ -1,12 +1,13 @@
 package io.alertrelay.admin;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alertrelay.db.SqlStatements;
 import io.alertrelay.http.ApiProblem;
+import io.alertrelay.http.JsonBodies;
 import io.alertrelay.signing.Ed25519Keys;
 import io.alertrelay.signing.SecretCipher;
-import io.alertrelay.http.JsonBodies;
 import org.apache.camel.Exchange;
 
 import javax.sql.DataSource;
@@ -49,7 +50,7 @@ public final class WebhookSigningAdmin {
     }
 
     /** Body (optional): {@code {"gracePeriod":"PT24H","signingAlgorithm":"ed25519"}}. */
-    public void rotate(Exchange exchange) throws SQLException, com.fasterxml.jackson.core.JsonProcessingException {
+    public void rotate(Exchange exchange) throws SQLException, JsonProcessingException {
         String name = AdminRequests.agency(exchange);
         JsonNode body = bodies.adminObject(exchange, true);
         AgencyWebhooks.Agency a = agencies.require(name);
@@ -63,7 +64,7 @@ public final class WebhookSigningAdmin {
     }
 
     /** PATCH {@code {"signingAlgorithm":"ed25519"|"hmac-sha256","gracePeriod":"PT24H"}}: a rotation to another kind of key. */
-    public void changeSigning(Exchange exchange) throws SQLException, com.fasterxml.jackson.core.JsonProcessingException {
+    public void changeSigning(Exchange exchange) throws SQLException, JsonProcessingException {
         String name = AdminRequests.agency(exchange);
         JsonNode body = bodies.adminObject(exchange, false);
         AgencyWebhooks.Agency a = agencies.require(name);

@@ -58,7 +58,7 @@ public final class JsonBodies {
         if (body.length == 0) {
             throw ApiProblem.badRequest("request body is empty", expectedWhenEmpty);
         }
-        return parsedObject(body, expectedWhenNotObject);
+        return parsedObject(new String(body, StandardCharsets.UTF_8), expectedWhenNotObject);
     }
 
     /**
@@ -66,8 +66,8 @@ public final class JsonBodies {
      * object, 413 if too large; an empty body is an empty object when {@code optional}, else 400.
      */
     public ObjectNode adminObject(Exchange exchange, boolean optional) throws JsonProcessingException {
-        byte[] body = raw(exchange);
-        if (new String(body, StandardCharsets.UTF_8).isBlank()) {
+        String body = new String(raw(exchange), StandardCharsets.UTF_8);
+        if (body.isBlank()) {
             if (optional) {
                 return json.createObjectNode();
             }
@@ -76,8 +76,8 @@ public final class JsonBodies {
         return parsedObject(body, "expected a JSON object");
     }
 
-    private ObjectNode parsedObject(byte[] body, String expectedWhenNotObject) throws JsonProcessingException {
-        JsonNode node = json.readTree(new String(body, StandardCharsets.UTF_8));
+    private ObjectNode parsedObject(String body, String expectedWhenNotObject) throws JsonProcessingException {
+        JsonNode node = json.readTree(body);
         if (node == null || !node.isObject()) {
             throw expectedWhenNotObject == null ? ApiProblem.badRequest("request body must be a JSON object")
                     : ApiProblem.badRequest("request body must be a JSON object", expectedWhenNotObject);
