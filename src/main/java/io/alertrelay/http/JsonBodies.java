@@ -48,12 +48,7 @@ public final class JsonBodies {
      */
     public ObjectNode object(Exchange exchange, String expectedWhenEmpty, String expectedWhenNotObject)
             throws JsonProcessingException {
-        String type = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
-        String base = type == null ? "" : type.split(";")[0].trim().toLowerCase();
-        if (!base.equals("application/json") && !(base.startsWith("application/") && base.endsWith("+json"))) {
-            throw new ApiProblem(415, "unsupported content type", List.of("Content-Type: expected application/json, got "
-                    + (type == null ? "none" : "'" + type + "'")));
-        }
+        requireJsonType(exchange, true);
         byte[] body = raw(exchange);
         if (body.length == 0) {
             throw ApiProblem.badRequest("request body is empty", expectedWhenEmpty);
@@ -62,10 +57,13 @@ public final class JsonBodies {
     }
 
     /**
-     * An admin call's body, whatever its Content-Type (the admin API has never required one): a JSON
-     * object, 413 if too large; an empty body is an empty object when {@code optional}, else 400.
+     * An admin call's body: a JSON object, 413 if too large; an empty body is an empty object when
+     * {@code optional}, else 400. The admin API has never required a Content-Type, so none is accepted,
+     * but a non-JSON one is 415 (a form-encoded body, curl's -d default, is consumed by the HTTP server
+     * and would otherwise look empty).
      */
     public ObjectNode adminObject(Exchange exchange, boolean optional) throws JsonProcessingException {
+        requireJsonType(exchange, false);
         String body = new String(raw(exchange), StandardCharsets.UTF_8);
         if (body.isBlank()) {
             if (optional) {
@@ -74,6 +72,18 @@ public final class JsonBodies {
             throw ApiProblem.badRequest("request body is empty", "expected a JSON object");
         }
         return parsedObject(body, "expected a JSON object");
+    }
+
+    private static void requireJsonType(Exchange exchange, boolean required) {
+        String type = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (type == null && !required) {
+            return;
+        }
+        String base = type == null ? "" : type.split(";")[0].trim().toLowerCase();
+        if (!base.equals("application/json") && !(base.startsWith("application/") && base.endsWith("+json"))) {
+            throw new ApiProblem(415, "unsupported content type", List.of("Content-Type: expected application/json, got "
+                    + (type == null ? "none" : "'" + type + "'")));
+        }
     }
 
     private ObjectNode parsedObject(String body, String expectedWhenNotObject) throws JsonProcessingException {

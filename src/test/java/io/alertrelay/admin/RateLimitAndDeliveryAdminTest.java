@@ -81,6 +81,23 @@ class RateLimitAndDeliveryAdminTest {
                 .isEqualTo(10);
     }
 
+    @Test
+    void adminBodyWithAFormContentTypeIsRefusedWith415AndABodyWithoutOneIsRead() {
+        TestAgencies.Agency agency = TestAgencies.create(relay, receiver.url("/rl-type"), 10, 100);
+        String path = "/api/admin/management/rate-limits/" + agency.name();
+        String body = "{\"alertsPerHour\":20,\"alertsPerDay\":200}";
+        // curl -d sends application/x-www-form-urlencoded: the HTTP server takes such a body as form fields
+        HttpResponse<String> form = relay.request("PUT", path, relay.adminToken(), "application/x-www-form-urlencoded", body);
+        assertThat(form.statusCode()).isEqualTo(415);
+        assertThat(form.body()).contains("Content-Type: expected application/json");
+        assertThat(relay.queryValue("SELECT alerts_per_hour FROM agency_rate_limits WHERE agency_id = ?", agency.id()))
+                .isEqualTo(10);
+        HttpResponse<String> untyped = relay.request("PUT", path, relay.adminToken(), null, body);
+        assertThat(untyped.statusCode()).as(untyped.body()).isEqualTo(200);
+        assertThat(relay.queryValue("SELECT alerts_per_hour FROM agency_rate_limits WHERE agency_id = ?", agency.id()))
+                .isEqualTo(20);
+    }
+
     /** An agency that refuses everything with 400 (a permanent failure: the delivery is failed at once). */
     TestAgencies.Agency failingAgency(String path) {
         receiver.byDefault(AgencyReceiver.Reply.status(200));
