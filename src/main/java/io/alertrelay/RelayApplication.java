@@ -156,6 +156,12 @@ public final class RelayApplication implements AutoCloseable {
                 Duration.ofMillis(settings.getInt("relay.delivery.connect-timeout-ms", 10000)),
                 Duration.ofMillis(settings.getInt("relay.delivery.timeout-ms", 30000))));
         settings.set("camel.component.http.clientConnectionManager", "#" + io.alertrelay.delivery.AgencyConnections.BEAN);
+        // the Throttler EIP's pace per agency, its permits bounded (delivery.Pace): routes/delivery.camel.yaml
+        io.alertrelay.delivery.Pace pace = io.alertrelay.delivery.Pace.of(
+                settings.getInt("relay.delivery.pace.requests-per-period", 20),
+                settings.getInt("relay.delivery.pace.period-ms", 1000));
+        settings.set("relay.delivery.pace.throttle-requests", String.valueOf(pace.requests()));
+        settings.set("relay.delivery.pace.throttle-period-ms", String.valueOf(pace.periodMillis()));
         Map<String, io.alertrelay.transport.EndpointTransport> transports =
                 io.alertrelay.transport.TransportBeans.bind(main, settings, json);
         main.bind("demoReceiver", new DemoReceiver(dataSource, cipher, json));
