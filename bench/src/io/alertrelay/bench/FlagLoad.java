@@ -59,6 +59,7 @@ final class FlagLoad {
         receiver.expectPhase("BENCH-" + phase);
         long[] due = new long[total];
         long[] answered = new long[total];
+        long[] sentAt = new long[total];
         int[] agencies = new int[total];
         String[] flagIds = new String[total];
         AtomicInteger accepted = new AtomicInteger();
@@ -83,7 +84,8 @@ final class FlagLoad {
                 LockSupport.parkNanos(wait);
             }
             inFlight.acquireUninterruptibly();
-            maxLag.accumulateAndGet(System.nanoTime() - due[i], Math::max);
+            sentAt[i] = System.nanoTime();
+            maxLag.accumulateAndGet(sentAt[i] - due[i], Math::max);
             int n = i;
             sender.send(code, severity, (status, body) -> {
                 answered[n] = System.nanoTime();
@@ -139,6 +141,7 @@ final class FlagLoad {
         out.put("acceptedPerSecond", round(accepted.get() / ((end - start) / 1e9)));
         out.put("maxSendLagMs", round(maxLag.get() / 1e6));
         out.put("ingestMs", Percentiles.of(ingest));
+        out.put("bySecond", bySecond(due, sentAt, answered, flagIds, start, seconds));
         out.put("endToEndMs", Percentiles.of(deliveries.fromAccepted()));
         out.put("endToEndFromSendMs", Percentiles.of(deliveries.fromSend()));
         out.put("deliveredBefore202", deliveries.before202());
@@ -150,6 +153,40 @@ final class FlagLoad {
         if (name.equals("e2e")) {
             quota.readInPipeline();
         }
+        return out;
+    }
+
+    /**
+     * Where in the phase a tail sits: for each second of due times, the ingest p99 and max (from the due time)
+     * and the client's own worst send lag (a late send is the bench's stall, not the relay's).
+     */
+    private static Map<String, Object> bySecond(long[] due, long[] sentAt, long[] answered, String[] flagIds,
+                                                long start, int seconds) {
+        List<List<Long>> ingest = new ArrayList<>();
+        long[] lag = new long[seconds];
+        for (int s = 0; s < seconds; s++) {
+            ingest.add(new ArrayList<>());
+        }
+        for (int i = 0; i < due.length; i++) {
+            int s = (int) Math.min(seconds - 1, Math.max(0, (due[i] - start) / 1_000_000_000L));
+            lag[s] = Math.max(lag[s], sentAt[i] - due[i]);
+            if (flagIds[i] != null) {
+                ingest.get(s).add(answered[i] - due[i]);
+            }
+        }
+        List<Object> p99 = new ArrayList<>();
+        List<Object> max = new ArrayList<>();
+        List<Object> sendLag = new ArrayList<>();
+        for (int s = 0; s < seconds; s++) {
+            Map<String, Object> p = Percentiles.of(ingest.get(s));
+            p99.add(p.getOrDefault("p99", 0));
+            max.add(p.getOrDefault("max", 0));
+            sendLag.add(round(lag[s] / 1e6));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ingestP99Ms", p99);
+        out.put("ingestMaxMs", max);
+        out.put("maxSendLagMs", sendLag);
         return out;
     }
 
