@@ -82,13 +82,14 @@ public final class RelayBench {
             report.put("ceilings", ceilings);
             QuotaProbe quota = new QuotaProbe(opt, token);
             FlagLoad load = new FlagLoad(opt, token, receiver, sampler, sender, quota);
-            // in two halves, the mixes of the fixed-rate phases: the e2e phase's (critical cosmetics, two agencies),
-            // then the ingest phase's (every delivered category, one agency each). A warm-up of the first alone left
-            // the ingest phase's first three seconds to pay for its agencies' first deliveries and the recompilations
-            // their new paths cause (p99 per second 189, 353, 272 ms, then 5-60 ms: bench/results bySecond)
+            // in two halves, the fixed-rate phases' loads: the e2e phase's (critical cosmetics, two agencies, its
+            // rate), then the ingest phase's (every delivered category, one agency each, its rate), so that no measured
+            // phase is the first of its load. A warm-up of the first alone left the ingest phase's agencies their
+            // first deliveries (the secrets' first decryption) and C2 138 deoptimizations around the step (57 of them
+            // unstable_if, against < 20 in steady seconds). Its first seconds still have the phase's tail: bySecond
             int half = Math.max(1, opt.warmupSeconds() / 2);
             load.fixedRate("warmup", warmupRate, half, "W", List.of("C"), "critical", warmupCodes);
-            load.fixedRate("warmup", warmupRate, Math.max(1, opt.warmupSeconds() - half), "V", deliveredLetters,
+            load.fixedRate("warmup", opt.ingestRate(), Math.max(1, opt.warmupSeconds() - half), "V", deliveredLetters,
                     "high", warmupCodes);
 
             List<Map<String, Object>> phases = new ArrayList<>();
