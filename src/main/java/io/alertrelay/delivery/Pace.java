@@ -5,8 +5,9 @@ package io.alertrelay.delivery;
  * <p>
  * Camel's TotalRequests throttler keeps one permit object per request of the period, per agency, in a
  * DelayQueue, and builds them anew when an agency that was idle for a while sends again. A lifted pace
- * (1,000,000 per second) meant a million objects per agency: about 40 MB each, a young collection that
- * promoted everything and a full collection (0.25 s without an answer) when two idle agencies woke up.
+ * (1,000,000 per second) meant a million objects per agency, tens of MB each: in the bench a young
+ * collection that promoted everything and a full one (0.23 s in all without an answer) when two idle
+ * agencies woke up.
  * So a pace of more than {@link #MAX_PERMITS} requests per period is given as the same rate over a
  * shorter period; a burst to one agency is then at most {@link #MAX_PERMITS} requests at once, which is
  * what pacing is for. A pace within the bound is passed on unchanged.
