@@ -53,11 +53,13 @@ public final class RelayBench {
         // warm-up of 7,500 flags (half the rate, 30 s) left the compilations to the first measured phase (jstat)
         int warmupRate = Math.max(100, opt.e2eRate());
         int warmupCodes = Math.max(1000, warmupRate * opt.warmupSeconds() + 1000);
+        // the warm-up's second half runs at the ingest rate over the delivered categories: enough codes for it
+        int warmupIngestCodes = Math.max(1000, opt.ingestRate() * opt.warmupSeconds() / 3 + 1000);
         int intakeCodes = Math.max(5000, opt.concurrency() * 1500 * opt.seconds() / 30);
         List<String> deliveredLetters = List.of("D", "F", "C");
         List<BenchCatalogue.PhaseCodes> codes = List.of(
                 new BenchCatalogue.PhaseCodes("W", deliveredLetters, warmupCodes),
-                new BenchCatalogue.PhaseCodes("V", deliveredLetters, warmupCodes),
+                new BenchCatalogue.PhaseCodes("V", deliveredLetters, warmupIngestCodes),
                 new BenchCatalogue.PhaseCodes("E", deliveredLetters, codesPerCategory),
                 new BenchCatalogue.PhaseCodes("I", deliveredLetters, codesPerCategory),
                 new BenchCatalogue.PhaseCodes("N", List.of("O"), codesPerCategory),
@@ -90,7 +92,7 @@ public final class RelayBench {
             int half = Math.max(1, opt.warmupSeconds() / 2);
             load.fixedRate("warmup", warmupRate, half, "W", List.of("C"), "critical", warmupCodes);
             load.fixedRate("warmup", opt.ingestRate(), Math.max(1, opt.warmupSeconds() - half), "V", deliveredLetters,
-                    "high", warmupCodes);
+                    "high", warmupIngestCodes);
 
             List<Map<String, Object>> phases = new ArrayList<>();
             phases.add(load.fixedRate("e2e", opt.e2eRate(), opt.seconds(), "E", List.of("C"), "critical",
