@@ -1,15 +1,10 @@
 package io.alertrelay.bench;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,14 +23,13 @@ import static io.alertrelay.bench.Percentiles.round;
 final class QuotaProbe {
 
     private final Options opt;
-    private final String token;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final MetricsScraper metrics;
     private final List<Long> underLoad = new ArrayList<>();
     private volatile Map<String, Object> inPipeline = Map.of();
 
-    QuotaProbe(Options opt, String token) {
+    QuotaProbe(Options opt, MetricsScraper metrics) {
         this.opt = opt;
-        this.token = token;
+        this.metrics = metrics;
     }
 
     /**
@@ -94,12 +88,7 @@ final class QuotaProbe {
     void readInPipeline() {
         Map<String, Object> out = new LinkedHashMap<>();
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(opt.url() + "/observe/metrics"))
-                    .timeout(Duration.ofSeconds(10));
-            if (!token.isEmpty()) {
-                b.header("Authorization", "Bearer " + token);
-            }
-            String text = client.send(b.build(), HttpResponse.BodyHandlers.ofString()).body();
+            String text = metrics.scrape();
             Matcher m = Pattern.compile("^relay_quota_check_seconds(_max|_count)?\\{?([^}\\s]*)\\}?\\s+(\\S+)$",
                     Pattern.MULTILINE).matcher(text);
             while (m.find()) {

@@ -71,7 +71,8 @@ public final class RelayBench {
 
         try (VerifyingReceiver receiver = new VerifyingReceiver();
              Sampler sampler = new Sampler(opt.pid(), RelayDatabase.postmasterPid(opt));
-             FlagSender sender = new FlagSender(opt, token)) {
+             FlagSender sender = new FlagSender(opt, token);
+             MetricsScraper metrics = new MetricsScraper(opt, token)) {
             receiver.secrets(BenchCatalogue.setUp(opt, receiver, codes));
             sampler.start();
 
@@ -82,7 +83,9 @@ public final class RelayBench {
             ceilings.put("pgbenchInsert", Ceilings.pgbench(opt));
             ceilings.put("httpTrivial", Ceilings.wrkTrivial(opt, token));
             report.put("ceilings", ceilings);
-            QuotaProbe quota = new QuotaProbe(opt, token);
+            // scraped from here on, as a deployed relay is: its first scrape is then not inside a measured phase
+            metrics.start();
+            QuotaProbe quota = new QuotaProbe(opt, metrics);
             FlagLoad load = new FlagLoad(opt, token, receiver, sampler, sender, quota);
             // in two halves, the fixed-rate phases' loads: the e2e phase's (critical cosmetics, two agencies, its
             // rate), then the ingest phase's (every delivered category, one agency each, its rate), so that no measured
@@ -118,6 +121,7 @@ public final class RelayBench {
             report.put("phases", phases);
             report.put("quotaCheck", Map.of("inPipeline", quota.inPipeline(), "underLoad", quota.underLoad(),
                     "idle", quota.idle()));
+            report.put("metricsScrapes", metrics.summary());
             report.put("serverSide", DatabaseReport.serverSide(opt));
             report.put("ratios", Report.ratios(ceilings, phases));
             report.put("targets", Targets.of(report, phases));

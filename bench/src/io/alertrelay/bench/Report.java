@@ -111,6 +111,8 @@ final class Report {
         System.out.println("Quota grant statement (what refilling an allowance costs, round trip from this client):");
         System.out.println("  under ingest load: " + quota.get("underLoad"));
         System.out.println("  idle:           " + quota.get("idle"));
+        System.out.println("Metrics scrapes (GET /observe/metrics every " + MetricsScraper.INTERVAL.toSeconds()
+                + " s, round trip ms): " + report.get("metricsScrapes"));
         System.out.println("Relay's own view (committed -> delivered): " + report.get("serverSide"));
         System.out.println();
         System.out.println("SPEC §10 targets (this run; a benchmark, not a test), beside this run's pgbench ceiling of "
