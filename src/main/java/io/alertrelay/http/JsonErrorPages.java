@@ -15,7 +15,7 @@ import java.util.Optional;
 
 /**
  * Answers what the HTTP server rejects before a route runs (unknown path, wrong method, body over
- * the limit) with the same JSON error shape as the routes.
+ * the limit, an Accept header naming no type it answers in) with the same JSON error shape as the routes.
  */
 public final class JsonErrorPages {
 
@@ -49,6 +49,8 @@ public final class JsonErrorPages {
         router.errorHandler(404, ctx -> reply(ctx, 404, "not found", "no resource at " + ctx.request().path()));
         router.errorHandler(405, ctx -> reply(ctx, 405, "method not allowed",
                 ctx.request().method() + " is not supported on " + ctx.request().path()));
+        router.errorHandler(406, ctx -> reply(ctx, 406, "not acceptable", "the Accept header ("
+                + ctx.request().getHeader("Accept") + ") names no type " + ctx.request().path() + " answers in"));
         router.errorHandler(413, ctx -> reply(ctx, 413, "request body too large",
                 "the body exceeds the configured limit (relay.http.max-body-bytes)"));
         router.errorHandler(415, ctx -> reply(ctx, 415, "unsupported content type", "expected application/json"));

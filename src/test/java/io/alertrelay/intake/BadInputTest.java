@@ -104,6 +104,13 @@ class BadInputTest {
     }
 
     @Test
+    void anAcceptHeaderTheResourceCannotAnswerIs406Json() {
+        JsonNode body = expectError(relay.send(HttpRequest.newBuilder(URI.create(relay.baseUrl() + "/observe/metrics"))
+                .header("Accept", "text/html").GET().build()), 406);
+        assertThat(body.get("details").get(0).asText()).contains("text/html").contains("/observe/metrics");
+    }
+
+    @Test
     void binaryGarbageIsRefusedWithoutA500() {
         HttpResponse<String> r = relay.send(HttpRequest.newBuilder(URI.create(relay.baseUrl() + "/api/codes/" + code + "/flag"))
                 .header("Content-Type", "application/json")
