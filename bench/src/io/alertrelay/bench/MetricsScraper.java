@@ -14,11 +14,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Prometheus of the bench's own: GET /observe/metrics every 15 s (Prometheus' default interval) from before the
- * warm-up to the end, HTTP/1.1 as Prometheus asks, as a deployed relay is scraped. The relay's first scrape loads
- * classes of a handler no flag uses (Vert.x Web's blocking-handler decorator among them); loaded in the middle of
- * a measured phase, that made the JIT drop and recompile the hot HTTP code (182 methods made not entrant, C2 at
- * 60-80 % of a core for 2.5 s, the ingest phase's first second at p99 100-200 ms). A relay in service has long
- * been scraped by then.
+ * warm-up to the end, HTTP/1.1 as Prometheus asks, as a deployed relay is scraped. A relay's first scrapes take
+ * branches of its HTTP path that flags never take (an Accept list, produces matching, a blocking handler) and load
+ * classes no flag needs; made first in the middle of a measured phase, that made the JIT drop and recompile the hot
+ * HTTP code (182 methods made not entrant, C2 at 50-80 % of a core for 2.5 s, the ingest phase's first second at
+ * p99 100-200 ms). A relay in service has been scraped all along.
  */
 final class MetricsScraper implements AutoCloseable {
 
