@@ -46,7 +46,8 @@ final class KafkaPhase {
     private final Options opt;
     private final String adminToken;
     private final Sampler sampler;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
 
     KafkaPhase(Options opt, String adminToken, Sampler sampler) {

@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -78,7 +79,7 @@ final class MetricsScraper implements AutoCloseable {
     /** Round trips of the scrapes so far (ms), and how many failed. */
     Map<String, Object> summary() {
         synchronized (durations) {
-            Map<String, Object> out = new java.util.LinkedHashMap<>(Percentiles.of(durations));
+            Map<String, Object> out = new LinkedHashMap<>(Percentiles.of(durations));
             out.put("failed", failed);
             return out;
         }

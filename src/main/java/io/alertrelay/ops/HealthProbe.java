@@ -19,7 +19,9 @@ public final class HealthProbe {
         String url = args.length > 0 ? args[0] : "http://127.0.0.1:"
                 + System.getenv().getOrDefault("RELAY_HTTP_PORT", "8080") + "/observe/health/ready";
         try {
-            HttpResponse<String> answer = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build()
+            // HTTP/1.1: the JDK client otherwise offers every request an h2c upgrade
+            HttpResponse<String> answer = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(2)).build()
                     .send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(4)).GET().build(),
                             HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() != 200) {
