@@ -62,6 +62,10 @@ final class RelayProcess implements AutoCloseable {
         props.put("relay.delivery.allow-private-targets", "true");
         props.put("relay.routes.reload", "false");
         props.put("relay.log.format", "plain");
+        // wall-clock schedules must not fire mid-test, as in TestRelay: the top-of-the-hour quota reset once
+        // ran inside TwoInstancesOneDatabaseTest (CI, 19:59:31-20:00:10) and left hour_count 1,101 for 1,588
+        // delivered. The heartbeat that returns a dead instance's quota is a timer route, not a schedule.
+        props.put("relay.schedules.enabled", "false");
         props.putAll(overrides);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-cp", classpath()));
